@@ -1,0 +1,81 @@
+"""Fitting a derivative to its primal: undo broadcasting and keep the primal's dtype.
+
+Rules may return a tangent or cotangent that is broadcast relative to the value it belongs
+to. The machine fits it back here, so every rule does not have to: ``sum_to`` sums a
+cotangent down to an argument's shape, ``broadcast_to`` expands a tangent up to an
+output's shape, ``cast`` restores the floating dtype (a float32 model keeps float32
+derivatives). The three are primitives, each the other's derivative, so fitting is
+differentiable to any order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .primitive import Primitive
+
+__all__ = ["sum_to", "broadcast_to", "cast", "fit_cotangent", "fit_tangent"]
+
+
+def _sum_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
+    xshape = np.shape(x)
+    if xshape == shape:
+        return x
+    lead = len(xshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and xshape[lead + i] != 1
+    )
+    out = np.sum(x, axis=axes, keepdims=True) if axes else x
+    return np.reshape(out, shape)
+
+
+sum_to = Primitive(_sum_to_impl, "sum_to")
+"""``sum_to(x, shape)``: sum the broadcast axes of ``x`` away. ā_x = broadcast_to(ā, x.shape)."""
+
+broadcast_to = Primitive(np.broadcast_to, "broadcast_to")
+"""``broadcast_to(x, shape)``: NumPy's. ā_x = sum_to(ā, x.shape); ȧ = broadcast_to(ȧ_x)."""
+
+
+def _cast_impl(x: Any, dtype: Any) -> Any:
+    return np.asarray(x).astype(dtype, copy=False)
+
+
+cast = Primitive(_cast_impl, "cast")
+"""``cast(x, dtype)``: change the floating dtype. ā_x = cast(ā, x.dtype)."""
+
+sum_to.defvjp(lambda g, ans, x, shape: broadcast_to(g, np.shape(x)), None)
+sum_to.defjvp(lambda t, ans, x, shape: sum_to(t, shape), None)
+broadcast_to.defvjp(lambda g, ans, x, shape: sum_to(g, np.shape(x)), None)
+broadcast_to.defjvp(lambda t, ans, x, shape: broadcast_to(t, shape), None)
+cast.defvjp(lambda g, ans, x, dtype: cast(g, x.dtype), None)
+cast.defjvp(lambda t, ans, x, dtype: cast(t, dtype), None)
+
+
+def fit_cotangent(g: Any, like: Any) -> Any:
+    """``g`` summed to ``like``'s shape and cast to its dtype (no-op on the fast path)."""
+    try:
+        gshape = g.shape
+    except AttributeError:  # a rule returned a Python number
+        g = np.asarray(g, like.dtype)
+        gshape = g.shape
+    if gshape != like.shape:
+        g = sum_to(g, like.shape)
+    if g.dtype != like.dtype:
+        g = cast(g, like.dtype)
+    return g
+
+
+def fit_tangent(t: Any, like: Any) -> Any:
+    """``t`` broadcast to ``like``'s shape and cast to its dtype."""
+    try:
+        tshape = t.shape
+    except AttributeError:
+        t = np.asarray(t, like.dtype)
+        tshape = t.shape
+    if tshape != like.shape:
+        t = broadcast_to(t, like.shape)
+    if t.dtype != like.dtype:
+        t = cast(t, like.dtype)
+    return t

@@ -1,0 +1,61 @@
+"""Small helpers shared by the rule tables."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..core import Primitive
+
+__all__ = ["ByArgnum", "prim", "nondiff", "kept_shape", "normalize_axis"]
+
+
+class ByArgnum:
+    """The rules of a variadic primitive: ``rules[i]`` is ``rule`` with ``i`` bound first.
+
+    ``concatenate(*xs)`` has one rule for every argument, and that rule needs to know which
+    argument it serves: ``rule(i, g, ans, *xs, **kw)``.
+    """
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule: Callable[..., Any]):
+        self.rule = rule
+
+    def __getitem__(self, i: int) -> Callable[..., Any]:
+        rule = self.rule
+        return lambda *a, **k: rule(i, *a, **k)
+
+    def __len__(self) -> int:
+        return 1 << 30
+
+
+def prim(impl: Callable[..., Any], name: str) -> Primitive:
+    return Primitive(impl, name)
+
+
+def nondiff(impl: Callable[..., Any], name: str) -> Primitive:
+    """A primitive with no derivative: computes on plain values, returns plain arrays."""
+    return Primitive(impl, name, nondiff=True)
+
+
+def normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
+    """``axis`` (None, int or tuple, negatives allowed) as a sorted tuple of non-negative ints."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (int, np.integer)):
+        axis = (axis,)
+    out = []
+    for a in axis:
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1):
+            raise np.exceptions.AxisError(a, ndim)
+        out.append(a % ndim if ndim else 0)
+    return tuple(sorted(out))
+
+
+def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
+    """The shape of a reduction over ``axis`` with ``keepdims=True``."""
+    axes = normalize_axis(axis, len(shape))
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))

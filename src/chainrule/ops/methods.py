@@ -1,0 +1,199 @@
+"""The array interface of traced values: operators, methods, and NumPy's dispatch protocols.
+
+Attached to :class:`chainrule.core.Tracer` here, because these methods apply the primitives
+this package defines. ``__array_ufunc__`` and ``__array_function__`` route plain NumPy calls
+(``np.sin(x)``, ``np.dot(X, V)``) on traced values to chainrule's primitives, so NumPy code
+differentiates as written; a NumPy function without a rule raises, naming it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import Tracer, cast, full_unwrap
+from ..core.reverse import NoRuleError
+from ..core.tree import tree_map
+from . import elementwise as ew
+from . import linalg, reduce, shape
+from .index import IndexHelper, getitem
+
+UFUNCS: dict[Any, Any] = {}
+"""NumPy ufunc -> chainrule callable, filled by :mod:`chainrule.ops`."""
+FUNCTIONS: dict[Any, Any] = {}
+"""NumPy function -> chainrule callable, filled by :mod:`chainrule.ops`."""
+NONDIFF_FUNCTIONS: set[Any] = set()
+"""NumPy functions that have no derivative: applied to the plain values."""
+
+
+def _unwrap_all(tree: Any) -> Any:
+    return tree_map(full_unwrap, tree)
+
+
+def _lost_derivative(kind: str) -> TypeError:
+    return TypeError(
+        f"cannot convert a traced value to {kind}: its derivative would be lost. Keep "
+        "computing with chainrule/NumPy operations, or, to drop the derivative on purpose, "
+        f"use chainrule.stop_gradient(x) first (then {kind} works).")
+
+
+def _refuse(kind: str):
+    def refuse(self, *args, **kwargs):
+        raise _lost_derivative(kind)
+    return refuse
+
+
+def _setitem(self, idx, value):
+    raise TypeError(
+        "cannot assign into a traced array (x[idx] = v): chainrule records operations and "
+        "an in-place write would change a value the derivative needs. Use the out-of-place "
+        "form x = x.at[idx].set(v) (or x.at[idx].add(v)).")
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if method == "__call__":
+        if "out" in kwargs:
+            raise TypeError(
+                f"numpy.{ufunc.__name__}(..., out=...) writes in place, which would change a "
+                "traced value; drop out= and use the returned array.")
+        f = UFUNCS.get(ufunc)
+        if f is not None and not kwargs:
+            return f(*inputs)
+        if ufunc in ew.NONDIFF_UFUNCS:
+            return ufunc(*[full_unwrap(x) for x in inputs], **kwargs)
+        if f is not None:
+            raise TypeError(
+                f"numpy.{ufunc.__name__} on traced values does not accept the keyword "
+                f"arguments {sorted(kwargs)}; call it without them.")
+    raise NoRuleError(
+        f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}") +
+        " has no chainrule derivative rule, so it cannot be applied to a traced value "
+        "(inside grad, jvp, vjp, ...). Use a supported operation or define one with "
+        "chainrule.primitive(...).defvjp(...).defjvp(...).")
+
+
+def _array_function(self, func, types, args, kwargs):
+    f = FUNCTIONS.get(func)
+    if f is not None:
+        return f(*args, **kwargs)
+    if func in NONDIFF_FUNCTIONS:
+        return func(*_unwrap_all(args), **_unwrap_all(kwargs))
+    name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", str(func))
+    raise NoRuleError(
+        f"{name} has no chainrule derivative rule, so it cannot be applied to a traced value "
+        "(inside grad, jvp, vjp, ...); chainrule never returns a silent zero or wrong "
+        "derivative. Use a supported operation (import chainrule.numpy as np lists them) or "
+        "define one with chainrule.primitive(...).defvjp(...).defjvp(...).")
+
+
+def _astype(self, dtype, copy=True):
+    dtype = np.dtype(dtype)
+    if np.issubdtype(dtype, np.floating):
+        return cast(self, dtype)
+    # An integer or boolean cast has no derivative: the result is a plain array.
+    return full_unwrap(self).astype(dtype)
+
+
+def _reshape(self, *shp, order="C"):
+    if len(shp) == 1 and not isinstance(shp[0], (int, np.integer)):
+        shp = shp[0]
+    return shape.reshape(self, tuple(shp) if not isinstance(shp, tuple) else shp)
+
+
+def _transpose(self, *axes):
+    if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+        axes = axes[0]
+    return shape.transpose(self, tuple(axes) if axes else None)
+
+
+def _iter(self):
+    for i in range(len(self)):
+        yield getitem(self, i)
+
+
+def _compare(ufunc):
+    return lambda self, other: ufunc(full_unwrap(self), full_unwrap(other))
+
+
+def _rcompare(ufunc):
+    return lambda self, other: ufunc(full_unwrap(other), full_unwrap(self))
+
+
+_METHODS = {
+    "__add__": lambda s, o: ew.add(s, o),
+    "__radd__": lambda s, o: ew.add(o, s),
+    "__sub__": lambda s, o: ew.subtract(s, o),
+    "__rsub__": lambda s, o: ew.subtract(o, s),
+    "__mul__": lambda s, o: ew.multiply(s, o),
+    "__rmul__": lambda s, o: ew.multiply(o, s),
+    "__truediv__": lambda s, o: ew.divide(s, o),
+    "__rtruediv__": lambda s, o: ew.divide(o, s),
+    "__floordiv__": lambda s, o: ew.floor_divide(s, o),
+    "__rfloordiv__": lambda s, o: ew.floor_divide(o, s),
+    "__pow__": lambda s, o: ew.power(s, o),
+    "__rpow__": lambda s, o: ew.power(o, s),
+    "__matmul__": lambda s, o: linalg.matmul(s, o),
+    "__rmatmul__": lambda s, o: linalg.matmul(o, s),
+    "__neg__": lambda s: ew.negative(s),
+    "__pos__": lambda s: s,
+    "__abs__": lambda s: ew.absolute(s),
+    "__lt__": _compare(np.less),
+    "__le__": _compare(np.less_equal),
+    "__gt__": _compare(np.greater),
+    "__ge__": _compare(np.greater_equal),
+    "__eq__": _compare(np.equal),
+    "__ne__": _compare(np.not_equal),
+    "__getitem__": lambda s, idx: getitem(s, idx),
+    "__setitem__": _setitem,
+    "__len__": lambda s: len(s._value),
+    "__iter__": _iter,
+    "__bool__": lambda s: bool(full_unwrap(s)),
+    "__float__": _refuse("a Python float"),
+    "__int__": _refuse("a Python int"),
+    "__complex__": _refuse("a Python complex"),
+    "__index__": _refuse("an index"),
+    "__array__": _refuse("a NumPy array (np.asarray/np.array)"),
+    "__array_ufunc__": _array_ufunc,
+    "__array_function__": _array_function,
+    "reshape": _reshape,
+    "transpose": _transpose,
+    "sum": lambda s, axis=None, keepdims=False: reduce.sum(s, axis=axis, keepdims=keepdims),
+    "mean": lambda s, axis=None, keepdims=False: reduce.mean(s, axis=axis, keepdims=keepdims),
+    "max": lambda s, axis=None, keepdims=False: reduce.max(s, axis=axis, keepdims=keepdims),
+    "min": lambda s, axis=None, keepdims=False: reduce.min(s, axis=axis, keepdims=keepdims),
+    "prod": lambda s, axis=None, keepdims=False: reduce.prod(s, axis=axis, keepdims=keepdims),
+    "var": lambda s, axis=None, ddof=0, keepdims=False: reduce.var(s, axis, ddof, keepdims),
+    "std": lambda s, axis=None, ddof=0, keepdims=False: reduce.std(s, axis, ddof, keepdims),
+    "dot": lambda s, o: linalg.dot(s, o),
+    "squeeze": lambda s, axis=None: shape.squeeze(s, axis),
+    "swapaxes": lambda s, a, b: shape.swapaxes(s, a, b),
+    "ravel": lambda s: shape.ravel(s),
+    "flatten": lambda s: shape.ravel(s),
+    "clip": lambda s, min=None, max=None: ew.clip(s, min, max),
+    "astype": _astype,
+    "copy": lambda s: ew.copy(s),
+    "argmax": lambda s, axis=None: np.argmax(full_unwrap(s), axis=axis),
+    "argmin": lambda s, axis=None: np.argmin(full_unwrap(s), axis=axis),
+    "tolist": _refuse("a Python list"),
+    "item": _refuse("a Python scalar (.item())"),
+}
+
+_PROPERTIES = {
+    "shape": lambda s: s._value.shape,
+    "ndim": lambda s: s._value.ndim,
+    "size": lambda s: s._value.size,
+    "dtype": lambda s: s._value.dtype,
+    "T": lambda s: shape.transpose(s),
+    "mT": lambda s: shape.swapaxes(s, -1, -2),
+    "at": lambda s: IndexHelper(s),
+}
+
+
+def attach() -> None:
+    for name, fn in _METHODS.items():
+        setattr(Tracer, name, fn)
+    for name, fn in _PROPERTIES.items():
+        setattr(Tracer, name, property(fn))
+    Tracer.__array_priority__ = 1000
+    Tracer.__hash__ = object.__hash__

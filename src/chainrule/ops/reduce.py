@@ -1,0 +1,118 @@
+"""Reductions: sum, mean, max, min, prod, var, std (``axis`` and ``keepdims`` throughout).
+
+A reduction's adjoint is spread back over the reduced axes: ``expand(g, x, axis)`` reshapes
+ā to the kept shape and broadcasts it to x's shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import broadcast_to
+from ._util import kept_shape, nondiff, prim
+from .elementwise import divide, multiply, sqrt, where
+
+
+def _reshape(x, shape):
+    from .shape import reshape
+    return reshape(x, shape)
+
+
+def expand(g, x, axis):
+    """ā of a reduction over ``axis`` spread back to x's shape."""
+    shape = x.shape
+    return broadcast_to(_reshape(g, kept_shape(shape, axis)), shape)
+
+
+def _count(x, axis) -> int:
+    """How many entries each slice of a reduction over ``axis`` has."""
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        shape = np.shape(x)
+    n = 1
+    for a, k in zip(shape, kept_shape(shape, axis)):
+        if k == 1:
+            n *= a
+    return n
+
+
+def _sum_impl(x, axis=None, keepdims=False):
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+sum = prim(_sum_impl, "sum")  # noqa: A001 - mirrors numpy's name
+"""Σ over ``axis``: ā_x = ā spread over the summed axes; ȧ = Σ ȧ_x."""
+sum.defvjp(lambda g, ans, x, axis=None, keepdims=False: expand(g, x, axis))
+sum.defjvp(lambda t, ans, x, axis=None, keepdims=False: sum(t, axis=axis, keepdims=keepdims))
+
+
+def mean(x, axis=None, keepdims=False):
+    """Σ x / n over ``axis`` (a composite of ``sum``)."""
+    return sum(x, axis=axis, keepdims=keepdims) / _count(x, axis)
+
+
+def _extremum_share_impl(x, ans, axis):
+    # 1/k on each of the k entries attaining the extremum of their slice, 0 elsewhere:
+    # ties split the derivative evenly (JAX and autograd's convention).
+    hit = np.equal(x, np.reshape(ans, kept_shape(x.shape, axis)))
+    dt = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
+    hit = hit.astype(dt)
+    return hit / np.sum(hit, axis=axis, keepdims=True)
+
+
+_extremum_share = nondiff(_extremum_share_impl, "extremum_share")
+
+
+def _max_impl(x, axis=None, keepdims=False):
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+def _min_impl(x, axis=None, keepdims=False):
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+max = prim(_max_impl, "max")  # noqa: A001
+"""max over ``axis``; ties split the derivative evenly among the maximal entries."""
+min = prim(_min_impl, "min")  # noqa: A001
+"""min over ``axis``; ties split the derivative evenly among the minimal entries."""
+for _p in (max, min):
+    _p.defvjp(lambda g, ans, x, axis=None, keepdims=False:
+              expand(g, x, axis) * _extremum_share(x, ans, axis))
+    _p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
+              sum(t * _extremum_share(x, ans, axis), axis=axis, keepdims=keepdims))
+
+
+def _prod_impl(x, axis=None, keepdims=False):
+    return np.prod(x, axis=axis, keepdims=keepdims)
+
+
+def _prod_of_others(x, axis):
+    """∂(Π x)/∂x_i = Π_{j≠i} x_j, exact where x has zeros (no division by zero)."""
+    zero = x == 0
+    nonzero = where(zero, 1, x)
+    p = prod(nonzero, axis=axis, keepdims=True)
+    zeros_in_slice = np.sum(zero, axis=axis, keepdims=True)
+    return where(zeros_in_slice == 0, divide(p, nonzero),
+                 where((zeros_in_slice == 1) & zero, p, 0))
+
+
+prod = prim(_prod_impl, "prod")
+"""Π over ``axis``: ā_x_i = ā Π_{j≠i} x_j (exact at zeros)."""
+prod.defvjp(lambda g, ans, x, axis=None, keepdims=False:
+            multiply(expand(g, x, axis), _prod_of_others(x, axis)))
+prod.defjvp(lambda t, ans, x, axis=None, keepdims=False:
+            sum(t * _prod_of_others(x, axis), axis=axis, keepdims=keepdims))
+
+
+def var(x, axis=None, ddof=0, keepdims=False):
+    """Σ (x - mean)² / (n - ddof) over ``axis`` (composite)."""
+    d = x - mean(x, axis=axis, keepdims=True)
+    return sum(d * d, axis=axis, keepdims=keepdims) / (_count(x, axis) - ddof)
+
+
+def std(x, axis=None, ddof=0, keepdims=False):
+    """sqrt(var); its derivative is infinite where the variance is 0."""
+    return sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims))
+
+
+__all__ = ["sum", "mean", "max", "min", "prod", "var", "std", "expand"]

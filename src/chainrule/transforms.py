@@ -1,0 +1,546 @@
+"""The transforms: functions in, functions out (JAX style).
+
+Reverse mode (``grad``, ``value_and_grad``, ``vjp``, ``jacrev``, ``elementwise_grad``) opens
+a :class:`~chainrule.core.ReverseTrace`, runs the function on traced inputs, and walks the
+tape back once per cotangent. Forward mode (``jvp``, ``jacfwd``) opens a
+:class:`~chainrule.core.JVPTrace`. ``hessian`` and ``hvp`` are forward over reverse.
+
+Arguments and results may be pytrees. Gradients keep the structure, shape and floating
+dtype of their argument; a 0-d result comes back as a NumPy scalar (``np.float64(6.0)``),
+which behaves like a 0-d array. Integer and boolean arguments to a differentiating
+transform are a ``TypeError``; arguments not differentiated may be anything.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import ops
+from .core import JVPTrace, Primitive, ReverseTrace, Tracer, full_unwrap
+from .core import tree as _tree
+
+__all__ = [
+    "grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "jacobian", "hessian", "hvp",
+    "elementwise_grad", "stop_gradient", "checkpoint", "primitive",
+]
+
+
+# ---- argument handling --------------------------------------------------------------------
+
+def _fname(f: Callable) -> str:
+    return getattr(f, "__name__", type(f).__name__)
+
+
+def _as_float_leaf(x: Any, where: str) -> Any:
+    """A differentiable leaf: a real floating array (or a tracer of an outer transform)."""
+    if isinstance(x, Tracer):
+        dtype = x.dtype
+    elif isinstance(x, (bool, int, np.bool_, np.integer)) or x is None:
+        dtype = np.asarray(x).dtype if x is not None else None
+    else:
+        x = np.asarray(x) if not isinstance(x, np.ndarray) else x
+        dtype = x.dtype
+    if dtype is None or not np.issubdtype(dtype, np.floating):
+        what = "None" if dtype is None else f"dtype {dtype}"
+        hint = (" (a Python int: write 3.0 instead of 3, or pass np.float64(x))"
+                if isinstance(x, int) else "")
+        raise TypeError(
+            f"{where} has {what}{hint}; only real floating arguments can be differentiated. "
+            "Convert it with x.astype(float), or leave it out of argnums if it is data.")
+    return x
+
+
+def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, (int, np.integer)) else tuple(argnums)
+    for a in nums:
+        if not -nargs <= a < nargs:
+            raise TypeError(f"argnums={argnums!r} for {fname}, which was called with {nargs} "
+                            "positional arguments; argnums counts positional arguments from 0.")
+    return tuple(a % nargs for a in nums)
+
+
+class _Wrapped:
+    """The differentiated arguments of one call, flattened, with their tracers."""
+
+    def __init__(self, transform: str, f: Callable, args: tuple, argnums: tuple[int, ...]):
+        self.args = list(args)
+        self.argnums = argnums
+        self.leaves: list[list[Any]] = []
+        self.defs: list[Any] = []
+        fname = _fname(f)
+        for a in argnums:
+            leaves, td = _tree.flatten(args[a])
+            paths = _tree.paths(args[a])
+            leaves = [_as_float_leaf(x, f"{transform}({fname}): argument {a}{p}")
+                      for x, p in zip(leaves, paths)]
+            self.leaves.append(leaves)
+            self.defs.append(td)
+
+    def substitute(self, tracers: list[list[Any]]) -> list[Any]:
+        args = list(self.args)
+        for a, td, ts in zip(self.argnums, self.defs, tracers):
+            args[a] = _tree.unflatten(td, ts)
+        return args
+
+
+def _unwrap_level(x: Any, trace: Any) -> Any:
+    return x._value if isinstance(x, Tracer) and x._trace is trace else x
+
+
+def _shape_dtype(x: Any) -> tuple[tuple[int, ...], Any]:
+    if isinstance(x, (Tracer, np.ndarray, np.generic)):
+        return x.shape, x.dtype
+    a = np.asarray(x)
+    return a.shape, a.dtype
+
+
+def _zeros_like(x: Any) -> Any:
+    shape, dtype = _shape_dtype(x)
+    return np.zeros(shape, dtype)
+
+
+def _finish(g: Any, like: Any) -> Any:
+    """A gradient as returned to the user: like's shape and dtype, an owned array."""
+    if g is None:
+        g = _zeros_like(like)
+    if isinstance(g, Tracer):
+        return g
+    g = np.asarray(g)
+    shape, dtype = _shape_dtype(like)
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    if not g.flags.writeable:
+        g = g.copy()
+    return g[()] if g.ndim == 0 else g
+
+
+def _split_aux(out: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise TypeError(f"{name} with has_aux=True: the function must return a pair "
+                        f"(output, aux); it returned {type(out).__name__}.")
+    return out
+
+
+def _check_like(kind: str, given: Any, primal: Any, where: str) -> Any:
+    """A tangent/cotangent leaf checked against its primal's shape and dtype."""
+    if isinstance(given, Tracer):
+        return given
+    g = np.asarray(given)
+    shape, dtype = _shape_dtype(primal)
+    if g.shape != shape:
+        raise ValueError(f"{where}: the {kind} has shape {g.shape} but its primal has shape "
+                         f"{shape}; pass a {kind} of the primal's shape.")
+    if g.dtype != dtype:
+        if np.issubdtype(g.dtype, np.floating) and np.issubdtype(dtype, np.floating) \
+                and np.can_cast(g.dtype, dtype, "same_kind"):
+            if g.dtype.itemsize > dtype.itemsize:
+                raise TypeError(f"{where}: the {kind} has dtype {g.dtype} but its primal has "
+                                f"dtype {dtype}; pass a {kind} of dtype {dtype}.")
+            g = g.astype(dtype)
+        else:
+            raise TypeError(f"{where}: the {kind} has dtype {g.dtype} but its primal has "
+                            f"dtype {dtype}; pass a {kind} of dtype {dtype}.")
+    return g
+
+
+# ---- reverse mode -------------------------------------------------------------------------
+
+def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_aux: bool,
+         name: str) -> tuple[Any, Callable, Any]:
+    wrapped = _Wrapped(name, f, args, argnums)
+    trace = ReverseTrace()
+    tracers = [[trace.leaf(x) for x in leaves] for leaves in wrapped.leaves]
+    out = f(*wrapped.substitute(tracers), **kwargs)
+    out, aux = _split_aux(out, has_aux, name)
+    out_leaves, out_def = _tree.flatten(out)
+    values = [_unwrap_level(o, trace) for o in out_leaves]
+    if aux is not None:
+        aux = _tree.tree_map(lambda x: _unwrap_level(x, trace), aux)
+
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
+        ct_leaves, ct_def = _tree.flatten(cotangent)
+        if ct_def != out_def:
+            raise TypeError(f"vjp_fn of {_fname(f)}: the cotangent must have the output's "
+                            f"structure {out_def}, got {ct_def}.")
+        seeds = []
+        for o, v, c in zip(out_leaves, values, ct_leaves):
+            c = _check_like("cotangent", c, v, f"vjp_fn of {_fname(f)}")
+            if isinstance(o, Tracer) and o._trace is trace:
+                seeds.append((o, c))
+        cts = trace.backward(seeds) if seeds else [None] * len(trace.tape)
+        grads = []
+        for td, ts, leaves in zip(wrapped.defs, tracers, wrapped.leaves):
+            grads.append(_tree.unflatten(
+                td, [_finish(cts[t._index], x) for t, x in zip(ts, leaves)]))
+        return tuple(grads)
+
+    return _tree.unflatten(out_def, values), vjp_fn, aux
+
+
+def vjp(f: Callable, *primals: Any, has_aux: bool = False) -> tuple:
+    """``(f(*primals), vjp_fn)``; ``vjp_fn(ā)`` returns one cotangent per primal.
+
+    ``ā`` has the structure, shapes and dtypes of ``f``'s output. With ``has_aux=True``,
+    ``f`` returns ``(out, aux)`` and ``vjp`` returns ``(out, vjp_fn, aux)``. ``vjp_fn`` may
+    be called many times (the tape is walked once per call).
+    """
+    out, fn, aux = _vjp(f, primals, {}, tuple(range(len(primals))), has_aux, "vjp")
+    return (out, fn, aux) if has_aux else (out, fn)
+
+
+def _scalar_seed(out: Any, f: Callable, name: str, has_aux: bool) -> Any:
+    if isinstance(out, (tuple, list, dict)):
+        hint = ("; if the extra outputs are auxiliary data, use has_aux=True and return "
+                "(loss, aux)" if isinstance(out, tuple) and not has_aux else "")
+        raise TypeError(f"{name}({_fname(f)}): the function must return a real scalar, but it "
+                        f"returned a {type(out).__name__}{hint}.")
+    shape, dtype = _shape_dtype(out)
+    size = int(np.prod(shape))
+    if size != 1:
+        raise TypeError(
+            f"{name}({_fname(f)}): the function must return a real scalar (size 1), but the "
+            f"output has shape {shape}. For a non-scalar output use jacrev/jacfwd (the full "
+            "Jacobian), vjp (a vector-Jacobian product), or elementwise_grad (the gradient "
+            "of the sum), or reduce it (e.g. .sum()) first.")
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"{name}({_fname(f)}): the output has dtype {dtype}; grad needs a real "
+                        "floating output (an integer or boolean output has no derivative).")
+    return np.ones(shape, dtype)
+
+
+def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
+                   has_aux: bool = False) -> Callable:
+    """``f``'s value and its gradient: ``(value, grad)``, or ``((value, aux), grad)``."""
+    name = "value_and_grad"
+
+    @functools.wraps(f)
+    def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums_tuple(argnums, len(args), _fname(f))
+        out, fn, aux = _vjp(f, args, kwargs, nums, has_aux, name)
+        seed = _scalar_seed(out, f, name, has_aux)
+        grads = fn(seed)
+        g = grads if not isinstance(argnums, (int, np.integer)) else grads[0]
+        return ((out, aux), g) if has_aux else (out, g)
+
+    return value_and_grad_f
+
+
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The gradient of a real scalar function: ``grad(f)(x)`` has x's structure, shape, dtype.
+
+    ``argnums`` picks the differentiated positional arguments (an int, or a tuple for a
+    tuple of gradients). With ``has_aux=True``, ``f`` returns ``(loss, aux)`` and the
+    result is ``(grad, aux)``. An output that does not depend on the argument gives zeros.
+    """
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @functools.wraps(f)
+    def grad_f(*args: Any, **kwargs: Any) -> Any:
+        (out, g) = vg(*args, **kwargs)
+        return (g, out[1]) if has_aux else g
+
+    grad_f.__name__ = f"grad({_fname(f)})"
+    return grad_f
+
+
+def elementwise_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The gradient of ``sum(f(x))``: a VJP with a cotangent of ones.
+
+    For an elementwise ``f`` this is the derivative at every entry (``elementwise_grad(np.tanh)``
+    gives 1 - tanh²).
+    """
+    @functools.wraps(f)
+    def egrad_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums_tuple(argnums, len(args), _fname(f))
+        out, fn, _ = _vjp(f, args, kwargs, nums, False, "elementwise_grad")
+        grads = fn(_tree.tree_map(lambda o: np.ones(*_shape_dtype(o)), out))
+        return grads if not isinstance(argnums, (int, np.integer)) else grads[0]
+
+    return egrad_f
+
+
+# ---- forward mode -------------------------------------------------------------------------
+
+def _jvp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...],
+         tangents: Sequence[list[Any]], name: str) -> tuple[Any, Any]:
+    wrapped = _Wrapped(name, f, args, argnums)
+    trace = JVPTrace()
+    tracers = [[trace.leaf(x, t) for x, t in zip(leaves, ts)]
+               for leaves, ts in zip(wrapped.leaves, tangents)]
+    out = f(*wrapped.substitute(tracers), **kwargs)
+    out_leaves, out_def = _tree.flatten(out)
+    values, tans = [], []
+    for o in out_leaves:
+        if isinstance(o, Tracer) and o._trace is trace:
+            values.append(o._value)
+            tans.append(o._tangent)
+        else:
+            values.append(o)
+            tans.append(_zeros_like(o))
+    return _tree.unflatten(out_def, values), _tree.unflatten(out_def, tans)
+
+
+def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    """``(f(*primals), ȧ_out)``: the Jacobian-vector product in one forward pass.
+
+    ``primals`` and ``tangents`` are tuples (one entry per argument of ``f``); each tangent
+    has its primal's structure, shape and dtype.
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, one "
+                        "entry per argument of f, e.g. jvp(f, (x,), (v,)).")
+    if len(primals) != len(tangents):
+        raise TypeError(f"jvp({_fname(f)}): {len(primals)} primals but {len(tangents)} "
+                        "tangents; pass one tangent per primal.")
+    argnums = tuple(range(len(primals)))
+    ts = []
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        pl, pd = _tree.flatten(p)
+        tl, td = _tree.flatten(t)
+        if pd != td:
+            raise TypeError(f"jvp({_fname(f)}): tangent {i} has structure {td} but its primal "
+                            f"has {pd}; pass a tangent of the primal's structure.")
+        where = f"jvp({_fname(f)}): tangent {i}"
+        ts.append([_check_like("tangent", tv, pv, where) for tv, pv in zip(tl, pl)])
+    return _jvp(f, tuple(primals), {}, argnums, ts, "jvp")
+
+
+# ---- Jacobians and Hessians ---------------------------------------------------------------
+
+def _stack_rows(rows: list[Any], out_shape: tuple[int, ...], in_shape: tuple[int, ...],
+                leading_out: bool) -> Any:
+    """Rows (one per input entry, or per output entry) stacked into out.shape + in.shape."""
+    if any(isinstance(r, Tracer) for r in rows):
+        stacked = ops.stack(rows)
+    else:
+        stacked = np.stack([np.asarray(r) for r in rows]) if rows else np.zeros((0,))
+    if leading_out:  # rows indexed by output entry, each of in_shape
+        return ops.reshape(stacked, out_shape + in_shape)
+    # rows indexed by input entry, each of out_shape: move the input axis last
+    stacked = ops.reshape(stacked, (int(np.prod(in_shape)),) + out_shape)
+    moved = ops.moveaxis(stacked, 0, -1) if stacked.ndim > 1 else stacked
+    return ops.reshape(moved, out_shape + in_shape)
+
+
+def _basis(shape: tuple[int, ...], dtype: Any) -> Any:
+    n = int(np.prod(shape))
+    eye = np.eye(n, dtype=dtype)
+    for i in range(n):
+        yield eye[i].reshape(shape)
+
+
+def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The Jacobian by forward mode: one JVP per input entry.
+
+    The result has shape ``out.shape + in.shape``; for pytree outputs, the output's
+    structure holds those arrays, and with a tuple ``argnums`` each holds a tuple.
+    """
+    @functools.wraps(f)
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums_tuple(argnums, len(args), _fname(f))
+        wrapped = _Wrapped("jacfwd", f, args, nums)
+        flat = [(k, j) for k, leaves in enumerate(wrapped.leaves) for j in range(len(leaves))]
+        per_input: list[list[Any]] = []  # [input leaf] -> output tangents per basis vector
+        out_def = out_values = None
+        for k, j in flat:
+            x = wrapped.leaves[k][j]
+            shape, dtype = _shape_dtype(x)
+            rows = []
+            for e in _basis(shape, dtype):
+                ts = [[_zeros_like(y) if (kk, jj) != (k, j) else e for jj, y in enumerate(ls)]
+                      for kk, ls in enumerate(wrapped.leaves)]
+                out, tan = _jvp(f, args, kwargs, nums, ts, "jacfwd")
+                out_values, out_def = _tree.flatten(out)
+                rows.append(_tree.flatten(tan)[0])
+            per_input.append(rows)
+        if out_def is None:  # no differentiated entries at all
+            out = f(*args, **kwargs)
+            out_values, out_def = _tree.flatten(out)
+        return _assemble(out_values, out_def, wrapped, per_input, nums, argnums,
+                         leading_out=False)
+
+    return jac_f
+
+
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The Jacobian by reverse mode: one VJP per output entry over a single tape.
+
+    Same layout as :func:`jacfwd`: ``out.shape + in.shape``.
+    """
+    @functools.wraps(f)
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums_tuple(argnums, len(args), _fname(f))
+        out, fn, _ = _vjp(f, args, kwargs, nums, False, "jacrev")
+        out_values, out_def = _tree.flatten(out)
+        wrapped = _Wrapped("jacrev", f, args, nums)
+        per_output: list[list[Any]] = []  # [output leaf] -> flat input grads per basis vector
+        for i, o in enumerate(out_values):
+            shape, dtype = _shape_dtype(o)
+            if not np.issubdtype(dtype, np.floating):
+                raise TypeError(f"jacrev({_fname(f)}): output {i} has dtype {dtype}; only "
+                                "real floating outputs have a Jacobian.")
+            rows = []
+            for e in _basis(shape, dtype):
+                cts = [e if ii == i else _zeros_like(v) for ii, v in enumerate(out_values)]
+                grads = fn(_tree.unflatten(out_def, cts))
+                rows.append([leaf for g in grads for leaf in _tree.flatten(g)[0]])
+            per_output.append(rows)
+        return _assemble_rev(out_values, out_def, wrapped, per_output, argnums)
+
+    return jac_f
+
+
+jacobian = jacrev
+
+
+def _assemble(out_values, out_def, wrapped, per_input, nums, argnums, leading_out):
+    """Build the Jacobian pytree from forward-mode rows."""
+    results = []
+    for oi, o in enumerate(out_values):
+        oshape = _shape_dtype(o)[0]
+        per_arg = []
+        idx = 0
+        for k, leaves in enumerate(wrapped.leaves):
+            blocks = []
+            for x in leaves:
+                ishape = _shape_dtype(x)[0]
+                rows = [r[oi] for r in per_input[idx]]
+                idx += 1
+                blocks.append(_stack_rows(rows, oshape, ishape, leading_out=False))
+            per_arg.append(_tree.unflatten(wrapped.defs[k], blocks))
+        results.append(per_arg[0] if isinstance(argnums, (int, np.integer)) else tuple(per_arg))
+    return _tree.unflatten(out_def, results)
+
+
+def _assemble_rev(out_values, out_def, wrapped, per_output, argnums):
+    results = []
+    for oi, o in enumerate(out_values):
+        oshape = _shape_dtype(o)[0]
+        per_arg = []
+        idx = 0
+        for k, leaves in enumerate(wrapped.leaves):
+            blocks = []
+            for x in leaves:
+                ishape = _shape_dtype(x)[0]
+                rows = [r[idx] for r in per_output[oi]]
+                idx += 1
+                blocks.append(_stack_rows(rows, oshape, ishape, leading_out=True))
+            per_arg.append(_tree.unflatten(wrapped.defs[k], blocks))
+        results.append(per_arg[0] if isinstance(argnums, (int, np.integer)) else tuple(per_arg))
+    return _tree.unflatten(out_def, results)
+
+
+def hessian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The Hessian, forward over reverse: ``jacfwd(jacrev(f))``.
+
+    With an int ``argnums`` the result has shape ``x.shape + x.shape``; with a tuple it is
+    nested tuples ``H[a][b]`` = ∂²f / ∂x_a ∂x_b (JAX's layout).
+    """
+    h = jacfwd(jacrev(f, argnums), argnums)
+    h.__name__ = f"hessian({_fname(f)})"
+    return h
+
+
+def hvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, ...]:
+    """The Hessian-vector products ``H v``, one per primal, without forming H.
+
+    Forward over reverse: ``jvp(grad(f, all arguments), primals, tangents)``.
+    """
+    n = len(primals)
+    g = grad(f, argnums=tuple(range(n)))
+    return jvp(lambda *xs: g(*xs), primals, tangents)[1]
+
+
+# ---- control of differentiation ------------------------------------------------------------
+
+def _stop_impl(x: Any) -> Any:
+    return x
+
+
+_stop = Primitive(_stop_impl, "stop_gradient", nondiff=True)
+
+
+def stop_gradient(x: Any) -> Any:
+    """``x``'s value with no derivative, at every level of nesting (a pytree is fine)."""
+    return _tree.tree_map(lambda v: _stop(v) if isinstance(v, Tracer) else v, x)
+
+
+def checkpoint(f: Callable) -> Callable:
+    """``f``, but its intermediate values are not kept for the backward pass.
+
+    Reverse mode records one tape entry for the whole call and, during the backward pass,
+    runs ``f`` again under its own ``vjp`` to get the adjoints: memory for time. ``f`` takes
+    pytrees of arrays and returns a single array. Forward mode differentiates through it.
+    """
+    fname = _fname(f)
+
+    @functools.wraps(f)
+    def checkpointed(*args: Any) -> Any:
+        leaves, td = _tree.flatten(list(args))
+        if not any(isinstance(x, Tracer) for x in leaves):
+            return f(*args)
+        diff = [i for i, x in enumerate(leaves)
+                if isinstance(x, Tracer) and np.issubdtype(x.dtype, np.floating)]
+
+        def on_leaves(*ls: Any) -> Any:
+            out = f(*_tree.unflatten(td, ls))
+            if isinstance(out, (tuple, list, dict)):
+                raise TypeError(f"checkpoint({fname}): the function must return a single "
+                                f"array, got a {type(out).__name__}.")
+            return out
+
+        def on_diff(ls: tuple, *xs: Any) -> Any:
+            full = list(ls)
+            for i, x in zip(diff, xs):
+                full[i] = x
+            return on_leaves(*full)
+
+        cache: dict[str, Any] = {}
+
+        def vjp_rule(i: int, g: Any, ans: Any, *ls: Any) -> Any:
+            if cache.get("g") is not g:  # one recomputation per backward step, not per input
+                _, fn = vjp(lambda *xs: on_diff(ls, *xs), *[ls[k] for k in diff])
+                cache["g"], cache["grads"] = g, fn(g)
+            return cache["grads"][diff.index(i)] if i in diff else None
+
+        def jvp_rule(i: int, t: Any, ans: Any, *ls: Any) -> Any:
+            if i not in diff:
+                return None
+            prims = [ls[k] for k in diff]
+            tans = [t if k == i else np.zeros(*_shape_dtype(ls[k])) for k in diff]
+            return jvp(lambda *xs: on_diff(ls, *xs), prims, tans)[1]
+
+        p = Primitive(on_leaves, f"checkpoint({fname})")
+        p.vjps = ops._util.ByArgnum(vjp_rule)
+        p.jvps = ops._util.ByArgnum(jvp_rule)
+        return p(*leaves)
+
+    return checkpointed
+
+
+def primitive(impl: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
+    """Make a differentiable primitive from a function of plain NumPy arrays.
+
+    ``p = primitive(impl)`` (or ``@primitive``), then ``p.defvjp(rule_0, rule_1, ...)`` with
+    ``rule_i(ā, ans, *args, **kwargs) -> ā_i`` and ``p.defjvp(rule_0, ...)`` with
+    ``rule_i(ȧ_i, ans, *args, **kwargs) -> share of ȧ_out``; ``None`` marks an argument as
+    not differentiable. Write rules with chainrule operations (``import chainrule.numpy as
+    np``) so they can be differentiated again. A rule may return a result broadcast against
+    its argument; it is summed back to the argument's shape.
+    """
+    def make(fn: Callable[..., Any]) -> Primitive:
+        @functools.wraps(fn)
+        def impl_array(*args: Any, **kwargs: Any) -> Any:
+            out = fn(*args, **kwargs)
+            return out if isinstance(out, (np.ndarray, np.generic)) else np.asarray(out)
+        return Primitive(impl_array, name or getattr(fn, "__name__", "primitive"))
+
+    return make if impl is None else make(impl)
+
+
+_ = full_unwrap  # re-exported through chainrule for advanced use

@@ -12,8 +12,21 @@ from . import core, ops  # noqa: F401  (ops attaches the array interface to trac
 from .check import GradientCheckError, check_grads, numerical_grad, numerical_jacobian
 from .core import NoRuleError, Primitive
 from .core import tree as tree
-from .transforms import (checkpoint, elementwise_grad, grad, hessian, hvp, jacfwd, jacobian,
-                         jacrev, jvp, primitive, stop_gradient, value_and_grad, vjp)
+from .transforms import (
+                         checkpoint,
+                         elementwise_grad,
+                         grad,
+                         hessian,
+                         hvp,
+                         jacfwd,
+                         jacobian,
+                         jacrev,
+                         jvp,
+                         primitive,
+                         stop_gradient,
+                         value_and_grad,
+                         vjp,
+)
 
 __version__ = "0.1.0"
 

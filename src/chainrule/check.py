@@ -8,7 +8,8 @@ with these differences and raises :class:`GradientCheckError` with a report on f
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -14,7 +14,9 @@ transform are a ``TypeError``; arguments not differentiated may be anything.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -102,8 +104,10 @@ def _zeros_like(x: Any) -> Any:
     return np.zeros(shape, dtype)
 
 
-def _finish(g: Any, like: Any) -> Any:
-    """A gradient as returned to the user: like's shape and dtype, an owned array."""
+def _finish(g: Any, like: Any, avoid: tuple = ()) -> Any:
+    """A gradient as returned to the user: like's shape and dtype, an owned array (a copy
+    where it would be read-only or share memory with one of the caller's cotangents in
+    ``avoid``: the VJP of ``x + b`` is the cotangent itself)."""
     if g is None:
         g = _zeros_like(like)
     if isinstance(g, Tracer):
@@ -112,7 +116,7 @@ def _finish(g: Any, like: Any) -> Any:
     shape, dtype = _shape_dtype(like)
     if g.dtype != dtype:
         g = g.astype(dtype)
-    if not g.flags.writeable:
+    if not g.flags.writeable or any(np.may_share_memory(g, c) for c in avoid):
         g = g.copy()
     return g[()] if g.ndim == 0 else g
 
@@ -173,12 +177,17 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_a
             if isinstance(o, Tracer) and o._trace is trace:
                 seeds.append((o, c))
         cts = trace.backward(seeds) if seeds else [None] * len(trace.tape)
+        given = tuple(c for _, c in seeds if isinstance(c, np.ndarray))
         grads = []
         for td, ts, leaves in zip(wrapped.defs, tracers, wrapped.leaves):
             grads.append(_tree.unflatten(
-                td, [_finish(cts[t._index], x) for t, x in zip(ts, leaves)]))
+                td, [_finish(cts[t._index], x, given) for t, x in zip(ts, leaves)]))
         return tuple(grads)
 
+    # Records point at their trace and the trace at its tape: a reference cycle. Clearing
+    # the tape when vjp_fn is dropped frees the recorded arrays at once, without waiting
+    # for Python's cycle collector.
+    weakref.finalize(vjp_fn, trace.tape.clear)
     return _tree.unflatten(out_def, values), vjp_fn, aux
 
 
@@ -216,8 +225,11 @@ def _scalar_seed(out: Any, f: Callable, name: str, has_aux: bool) -> Any:
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
                    has_aux: bool = False) -> Callable:
     """``f``'s value and its gradient: ``(value, grad)``, or ``((value, aux), grad)``."""
-    name = "value_and_grad"
+    return _value_and_grad(f, argnums, has_aux, "value_and_grad")
 
+
+def _value_and_grad(f: Callable, argnums: int | Sequence[int], has_aux: bool,
+                    name: str) -> Callable:
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), _fname(f))
@@ -237,7 +249,7 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -
     tuple of gradients). With ``has_aux=True``, ``f`` returns ``(loss, aux)`` and the
     result is ``(grad, aux)``. An output that does not depend on the argument gives zeros.
     """
-    vg = value_and_grad(f, argnums, has_aux)
+    vg = _value_and_grad(f, argnums, has_aux, "grad")
 
     @functools.wraps(f)
     def grad_f(*args: Any, **kwargs: Any) -> Any:
@@ -442,8 +454,15 @@ def hessian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     nested tuples ``H[a][b]`` = ∂²f / ∂x_a ∂x_b (JAX's layout).
     """
     h = jacfwd(jacrev(f, argnums), argnums)
-    h.__name__ = f"hessian({_fname(f)})"
-    return h
+
+    @functools.wraps(f)
+    def hessian_f(*args: Any, **kwargs: Any) -> Any:
+        # checked here too, so that a misuse names hessian rather than its inner jacfwd
+        _Wrapped("hessian", f, args, _argnums_tuple(argnums, len(args), _fname(f)))
+        return h(*args, **kwargs)
+
+    hessian_f.__name__ = f"hessian({_fname(f)})"
+    return hessian_f
 
 
 def hvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, ...]:
@@ -451,9 +470,11 @@ def hvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
 
     Forward over reverse: ``jvp(grad(f, all arguments), primals, tangents)``.
     """
+    if isinstance(primals, (tuple, list)):  # a misuse names hvp and f, not the inner jvp
+        _Wrapped("hvp", f, tuple(primals), tuple(range(len(primals))))
     n = len(primals)
     g = grad(f, argnums=tuple(range(n)))
-    return jvp(lambda *xs: g(*xs), primals, tangents)[1]
+    return jvp(functools.wraps(f)(lambda *xs: g(*xs)), primals, tangents)[1]
 
 
 # ---- control of differentiation ------------------------------------------------------------
@@ -503,9 +524,13 @@ def checkpoint(f: Callable) -> Callable:
         cache: dict[str, Any] = {}
 
         def vjp_rule(i: int, g: Any, ans: Any, *ls: Any) -> Any:
-            if cache.get("g") is not g:  # one recomputation per backward step, not per input
+            # One recomputation per backward step, not per input. A step asks for each
+            # input at most once, so an input asked for again means a new step, even when
+            # the caller passes the same (possibly mutated) cotangent object again.
+            if cache.get("g") is not g or i in cache["served"]:
                 _, fn = vjp(lambda *xs: on_diff(ls, *xs), *[ls[k] for k in diff])
-                cache["g"], cache["grads"] = g, fn(g)
+                cache["g"], cache["grads"], cache["served"] = g, fn(g), set()
+            cache["served"].add(i)
             return cache["grads"][diff.index(i)] if i in diff else None
 
         def jvp_rule(i: int, t: Any, ans: Any, *ls: Any) -> Any:

@@ -7,7 +7,8 @@ An argument whose tangent is zero is simply not a tracer of this level: no work 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .fit import fit_tangent
 from .primitive import Primitive, Tracer, new_level
@@ -22,7 +23,8 @@ class JVPTracer(Tracer):
     __slots__ = ("_tangent",)
 
     def __repr__(self) -> str:
-        return f"JVPTracer(level={self._trace.level}, value={self._value!r}, tangent={self._tangent!r})"
+        return (f"JVPTracer(level={self._trace.level}, value={self._value!r}, "
+                f"tangent={self._tangent!r})")
 
 
 class JVPTrace:

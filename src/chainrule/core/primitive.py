@@ -24,7 +24,8 @@ next. Values of different levels never mix (no perturbation confusion).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["Primitive", "Tracer", "primitive", "full_unwrap", "new_level"]
 
@@ -95,7 +96,7 @@ class Primitive:
                     top = t
                     level = t.level
         if top is None:
-            return self.impl(*args, **kwargs)
+            return self.impl(*args, **kwargs) if kwargs else self.impl(*args)
         if self.nondiff:
             return self.impl(*[full_unwrap(a) for a in args], **kwargs)
         return top.process(self, args, kwargs)

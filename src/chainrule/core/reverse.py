@@ -12,7 +12,10 @@ never allocated, and records whose adjoint stays zero are skipped.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
+
+from numpy import ndarray
 
 from .fit import fit_cotangent
 from .primitive import Primitive, Tracer, new_level
@@ -40,7 +43,9 @@ def no_rule(prim: Primitive, mode: str, argnum: int | None = None) -> NoRuleErro
 class ReverseTracer(Tracer):
     """A value recorded on a reverse trace; also its own tape record."""
 
-    __slots__ = ("_index", "_prim", "_args", "_kwargs", "_parents")
+    # _record: (primitive, unwrapped args, kwargs or None, [(argnum, parent), ...]);
+    # None for an input of the traced function.
+    __slots__ = ("_index", "_record")
 
     def __repr__(self) -> str:
         return f"ReverseTracer(level={self._trace.level}, value={self._value!r})"
@@ -60,51 +65,95 @@ class ReverseTrace:
         t = ReverseTracer()
         t._trace = self
         t._value = value
-        t._prim = None
-        t._args = ()
-        t._kwargs = None
-        t._parents = ()
+        t._record = None
         t._index = len(self.tape)
         self.tape.append(t)
         return t
 
     def process(self, prim: Primitive, args: Sequence[Any], kwargs: dict) -> Any:
+        # The per-operation hot path: unwrap this level's tracers, compute, record once.
+        # One- and two-argument primitives (nearly all calls) take the unrolled branches.
         vjps = prim.vjps
+        if vjps is None:
+            raise no_rule(prim, "reverse")
+        n = len(args)
+        if n == 1:
+            a = args[0]  # the only argument, so it is this level's tracer
+            v = a._value
+            vals = (v,)
+            if isinstance(v, Tracer):
+                ans = prim(v, **kwargs)
+            else:
+                ans = prim.impl(v, **kwargs) if kwargs else prim.impl(v)
+            if vjps[0] is None:
+                return ans
+            parents = ((0, a),)
+        elif n == 2:
+            a, b = args
+            lower = False
+            if isinstance(a, Tracer):
+                if a._trace is self:
+                    va = a._value
+                    lower = isinstance(va, Tracer)
+                else:
+                    va = a
+                    a = None
+                    lower = True
+            else:
+                va = a
+                a = None
+            if isinstance(b, Tracer):
+                if b._trace is self:
+                    vb = b._value
+                    lower = lower or isinstance(vb, Tracer)
+                else:
+                    vb = b
+                    b = None
+                    lower = True
+            else:
+                vb = b
+                b = None
+            vals = (va, vb)
+            if lower:
+                ans = prim(va, vb, **kwargs)
+            else:
+                ans = prim.impl(va, vb, **kwargs) if kwargs else prim.impl(va, vb)
+            if a is not None and vjps[0] is not None:
+                parents = ((0, a), (1, b)) if b is not None and vjps[1] is not None else ((0, a),)
+            elif b is not None and vjps[1] is not None:
+                parents = ((1, b),)
+            else:
+                return ans
+        else:
+            vals, parents, ans = self._process_many(prim, args, kwargs, vjps)
+            if not parents:
+                return ans
+        out = ReverseTracer()
+        out._trace = self
+        out._value = ans
+        out._record = (prim, vals, kwargs or None, parents)
+        tape = self.tape
+        out._index = len(tape)
+        tape.append(out)
+        return out
+
+    def _process_many(self, prim: Primitive, args: Sequence[Any], kwargs: dict,
+                      vjps: Any) -> tuple[Any, Any, Any]:
         vals = list(args)
         parents = []
         lower = False
         for i, a in enumerate(args):
             if isinstance(a, Tracer):
                 if a._trace is self:
-                    v = a._value
-                    vals[i] = v
+                    v = vals[i] = a._value
                     if isinstance(v, Tracer):
                         lower = True
-                    if vjps is None:
-                        raise no_rule(prim, "reverse")
                     if vjps[i] is not None:
                         parents.append((i, a))
                 else:
                     lower = True
-        if lower:
-            ans = prim(*vals, **kwargs)
-        elif kwargs:
-            ans = prim.impl(*vals, **kwargs)
-        else:
-            ans = prim.impl(*vals)
-        if not parents:
-            return ans
-        out = ReverseTracer()
-        out._trace = self
-        out._value = ans
-        out._prim = prim
-        out._args = vals
-        out._kwargs = kwargs or None
-        out._parents = parents
-        tape = self.tape
-        out._index = len(tape)
-        tape.append(out)
-        return out
+        ans = prim(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)
+        return tuple(vals), tuple(parents), ans
 
     def backward(self, seeds: Sequence[tuple[ReverseTracer, Any]]) -> list[Any]:
         """Walk the tape once from the last seeded record; return the adjoint list.
@@ -125,21 +174,22 @@ class ReverseTrace:
             if g is None:
                 continue
             node = tape[i]
-            prim = node._prim
-            if prim is None:
+            record = node._record
+            if record is None:
                 continue
             cts[i] = None
+            prim, args, kw, parents = record
             ans = node._value
-            args = node._args
-            kw = node._kwargs
             vjps = prim.vjps
-            for argnum, parent in node._parents:
+            for argnum, parent in parents:
                 try:
                     rule = vjps[argnum]
                     gi = rule(g, ans, *args) if kw is None else rule(g, ans, *args, **kw)
                     if gi is None:
                         continue
-                    gi = fit_cotangent(gi, parent._value)
+                    pv = parent._value
+                    if gi.__class__ is not ndarray or gi.shape != pv.shape or gi.dtype != pv.dtype:
+                        gi = fit_cotangent(gi, pv)
                 except Exception as e:
                     if hasattr(e, "add_note"):
                         e.add_note(f"(in the VJP rule of '{prim.name}' for argument {argnum})")

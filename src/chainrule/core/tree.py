@@ -7,7 +7,8 @@ empty container: a ``None`` leaf stays ``None``), and classes registered with
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 __all__ = ["register", "flatten", "unflatten", "tree_map", "leaves", "TreeDef", "paths"]
 

@@ -14,8 +14,17 @@ from .elementwise import *  # noqa: F403
 from .index import at_add, at_set, getitem, scatter_add
 from .linalg import dot, matmul
 from .reduce import max, mean, min, prod, std, sum, var  # noqa: A004
-from .shape import (concatenate, expand_dims, moveaxis, ravel, reshape, squeeze, stack,
-                    swapaxes, transpose)
+from .shape import (
+    concatenate,
+    expand_dims,
+    moveaxis,
+    ravel,
+    reshape,
+    squeeze,
+    stack,
+    swapaxes,
+    transpose,
+)
 from .special import log_softmax, logsumexp, softmax
 
 _FAMILIES = (elementwise, reduce, shape, index, linalg, special)

@@ -141,13 +141,21 @@ def _clip_impl(x, lo, hi):
     return np.clip(x, lo, hi)
 
 
+def _within_impl(x, lo, hi):
+    # lo <= x <= hi; a bound of None is no bound (np.clip's convention).
+    return (True if lo is None else np.greater_equal(x, lo)) & \
+        (True if hi is None else np.less_equal(x, hi))
+
+
+_within = nondiff(_within_impl, "within")
+
 clip = prim(_clip_impl, "clip")
 """``clip(x, lo, hi)``: x passes its derivative where lo <= x <= hi (boundaries included, as
-PyTorch's clamp); lo and hi receive it where x is outside them."""
-clip.defvjp(lambda g, ans, x, lo, hi: where((x >= lo) & (x <= hi), g, 0),
+PyTorch's clamp); lo and hi receive it where x is outside them. A bound may be None."""
+clip.defvjp(lambda g, ans, x, lo, hi: where(_within(x, lo, hi), g, 0),
             lambda g, ans, x, lo, hi: where(x < lo, g, 0),
             lambda g, ans, x, lo, hi: where(x > hi, g, 0))
-clip.defjvp(lambda t, ans, x, lo, hi: where((x >= lo) & (x <= hi), t, 0),
+clip.defjvp(lambda t, ans, x, lo, hi: where(_within(x, lo, hi), t, 0),
             lambda t, ans, x, lo, hi: where(x < lo, t, 0),
             lambda t, ans, x, lo, hi: where(x > hi, t, 0))
 

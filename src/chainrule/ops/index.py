@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core import Tracer
 from ._util import prim
+from .elementwise import where
 
 _BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
 
@@ -73,10 +74,23 @@ def _at_add_impl(x, v, idx):
     return out
 
 
+def _landed(g, shape, idx):
+    """ā[idx] where v's write in x.at[idx].set(v) landed, 0 elsewhere: where an index
+    repeats, only one write (NumPy's, the last) survives, so only it has a derivative."""
+    if _no_repeats(idx):
+        return getitem(g, idx)
+    sel = np.zeros(shape, np.int8)[idx].shape
+    ids = np.arange(int(np.prod(sel))).reshape(sel)
+    order = np.full(shape, -1, ids.dtype)
+    order[idx] = ids
+    return where(order[idx] == ids, getitem(g, idx), 0)
+
+
 at_set = prim(_at_set_impl, "at_set")
-"""x with x[idx] replaced by v: ā_x = ā with zeros at idx; ā_v = ā[idx]."""
+"""x with x[idx] replaced by v: ā_x = ā with zeros at idx; ā_v = ā[idx] where v's write
+landed (with a repeated index, only the last write of that entry does)."""
 at_set.defvjp(lambda g, ans, x, v, idx: at_set(g, 0, idx),
-              lambda g, ans, x, v, idx: getitem(g, idx), None)
+              lambda g, ans, x, v, idx: _landed(g, x.shape, idx), None)
 at_set.defjvp(lambda t, ans, x, v, idx: at_set(t, 0, idx),
               lambda t, ans, x, v, idx: at_set(np.zeros(ans.shape, t.dtype), t, idx), None)
 

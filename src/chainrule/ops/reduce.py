@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import broadcast_to
-from ._util import kept_shape, nondiff, prim
-from .elementwise import divide, multiply, sqrt, where
+from ._util import kept_shape, nondiff, normalize_axis, prim
+from .elementwise import divide, multiply, sqrt
 
 
 def _reshape(x, shape):
@@ -86,14 +86,29 @@ def _prod_impl(x, axis=None, keepdims=False):
     return np.prod(x, axis=axis, keepdims=keepdims)
 
 
+def _exclusive_cumprod(x):
+    """[1, x0, x0 x1, ...] along the last axis, by multiplies only (log2 n doubling steps)."""
+    from .shape import concatenate
+    n = x.shape[-1]
+    p, d = x, 1
+    while d < n:
+        p = concatenate([p[..., :d], p[..., d:] * p[..., :-d]], axis=-1)
+        d *= 2
+    return concatenate([np.ones(x.shape[:-1] + (1,), x.dtype), p[..., :-1]], axis=-1)
+
+
 def _prod_of_others(x, axis):
-    """∂(Π x)/∂x_i = Π_{j≠i} x_j, exact where x has zeros (no division by zero)."""
-    zero = x == 0
-    nonzero = where(zero, 1, x)
-    p = prod(nonzero, axis=axis, keepdims=True)
-    zeros_in_slice = np.sum(zero, axis=axis, keepdims=True)
-    return where(zeros_in_slice == 0, divide(p, nonzero),
-                 where((zeros_in_slice == 1) & zero, p, 0))
+    """∂(Π x)/∂x_i = Π_{j≠i} x_j: Π x / x_i without zeros; with zeros, prefix times suffix
+    products (no division, so exact at zeros and differentiable again to any order)."""
+    if not np.any(x == 0):
+        return divide(prod(x, axis=axis, keepdims=True), x)
+    from .shape import reshape, transpose
+    axes = normalize_axis(axis, x.ndim)
+    perm = tuple(i for i in range(x.ndim) if i not in axes) + axes
+    xt = transpose(x, perm)
+    rows = reshape(xt, xt.shape[:x.ndim - len(axes)] + (-1,))
+    others = _exclusive_cumprod(rows) * _exclusive_cumprod(rows[..., ::-1])[..., ::-1]
+    return transpose(reshape(others, xt.shape), tuple(np.argsort(perm)))
 
 
 prod = prim(_prod_impl, "prod")

@@ -231,8 +231,6 @@ def test_the_other_mode_still_works():
     np.testing.assert_allclose(cr.jvp(_forward_only(), (1.0,), (1.0,))[1], 3.0)
 
 
-@pytest.mark.xfail(strict=True, reason="core: a rule list shorter than the arguments gives "
-                   "IndexError instead of NoRuleError naming the primitive and argument")
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_differentiating_an_argument_that_has_no_rule_in_the_list(mode):
     p = cr.primitive(lambda x, y: x * y, name="mul_xy")
@@ -244,6 +242,23 @@ def test_differentiating_an_argument_that_has_no_rule_in_the_list(mode):
         else:
             cr.jvp(lambda y: p(2.0, y), (3.0,), (1.0,))
     assert "mul_xy" in str(e.value) and mode in str(e.value)
+    assert "argument 1" in str(e.value)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_traced_value_where_the_rule_is_none_is_refused_not_zeroed(mode):
+    p = cr.primitive(lambda x, y: x * y, name="scale_by")
+    p.defvjp(lambda g, ans, x, y: g * y, None)  # y declared not differentiable
+    p.defjvp(lambda t, ans, x, y: t * y, None)
+    with pytest.raises(TypeError) as e:
+        if mode == "reverse":
+            cr.grad(lambda y: p(2.0, y))(3.0)
+        else:
+            cr.jvp(lambda y: p(2.0, y), (3.0,), (1.0,))
+    msg = str(e.value)
+    assert "scale_by" in msg and "argument 1" in msg and "stop_gradient" in msg
+    # the differentiable argument still works, with y as plain data
+    np.testing.assert_allclose(cr.grad(lambda x: p(x, 3.0))(2.0), 3.0)
 
 
 def test_an_error_inside_a_rule_names_the_primitive():

@@ -638,9 +638,13 @@ def test_user_primitive_with_a_non_differentiable_argument():
     power.defvjp(lambda g, ans, x, n: log.append("x") or g * n * x ** (n - 1), None)
     power.defjvp(lambda t, ans, x, n: t * n * x ** (n - 1), None)
     np.testing.assert_allclose(cr.grad(lambda x: power(x, 3.0))(2.0), 12.0)
-    # the None argument is never asked for a derivative, even when it is traced
-    np.testing.assert_allclose(cr.grad(lambda x: power(x, x))(2.0), 2.0 * 2.0 ** 1.0)
-    assert log == ["x", "x"]
+    assert log == ["x"]
+    # a traced value in the None position would lose its derivative: refused, not zeroed
+    with pytest.raises(TypeError, match="not differentiable"):
+        cr.grad(lambda x: power(x, x))(2.0)
+    # ... unless the user drops it on purpose
+    np.testing.assert_allclose(cr.grad(lambda x: power(x, cr.stop_gradient(x)))(2.0),
+                               2.0 * 2.0 ** 1.0)
     np.testing.assert_allclose(cr.jvp(lambda x: power(x, 3.0), (2.0,), (1.0,))[1], 12.0)
 
 

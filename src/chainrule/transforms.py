@@ -134,8 +134,10 @@ def _check_like(kind: str, given: Any, primal: Any, where: str) -> Any:
     """A tangent/cotangent leaf checked against its primal's shape and dtype."""
     if isinstance(given, Tracer):
         return given
-    g = np.asarray(given)
     shape, dtype = _shape_dtype(primal)
+    if isinstance(given, (float, int)) and not isinstance(given, bool):
+        given = np.asarray(given, dtype)  # a Python number takes the primal's dtype
+    g = np.asarray(given)
     if g.shape != shape:
         raise ValueError(f"{where}: the {kind} has shape {g.shape} but its primal has shape "
                          f"{shape}; pass a {kind} of the primal's shape.")
@@ -332,11 +334,13 @@ def _stack_rows(rows: list[Any], out_shape: tuple[int, ...], in_shape: tuple[int
     else:
         stacked = np.stack([np.asarray(r) for r in rows]) if rows else np.zeros((0,))
     if leading_out:  # rows indexed by output entry, each of in_shape
-        return ops.reshape(stacked, out_shape + in_shape)
-    # rows indexed by input entry, each of out_shape: move the input axis last
-    stacked = ops.reshape(stacked, (int(np.prod(in_shape)),) + out_shape)
-    moved = ops.moveaxis(stacked, 0, -1) if stacked.ndim > 1 else stacked
-    return ops.reshape(moved, out_shape + in_shape)
+        jac = ops.reshape(stacked, out_shape + in_shape)
+    else:  # rows indexed by input entry, each of out_shape: move the input axis last
+        stacked = ops.reshape(stacked, (int(np.prod(in_shape)),) + out_shape)
+        moved = ops.moveaxis(stacked, 0, -1) if stacked.ndim > 1 else stacked
+        jac = ops.reshape(moved, out_shape + in_shape)
+    # A scalar's derivative comes back as a NumPy scalar, as grad's does.
+    return jac[()] if isinstance(jac, np.ndarray) and jac.ndim == 0 else jac
 
 
 def _basis(shape: tuple[int, ...], dtype: Any) -> Any:

@@ -53,15 +53,39 @@ cast.defvjp(lambda g, ans, x, dtype: cast(g, x.dtype), None)
 cast.defjvp(lambda t, ans, x, dtype: cast(t, dtype), None)
 
 
+def _fit_shape(g: Any, shape: tuple[int, ...], what: str) -> Any:
+    """``g`` summed over the axes it was broadcast along (cotangents only: a tangent is
+    never broadcast beyond its output), then broadcast up to ``shape``."""
+    gshape = g.shape
+    lead = len(gshape) - len(shape)
+    if lead >= 0 and what == "cotangent":
+        reduced = tuple(1 if n == 1 else k for n, k in zip(shape, gshape[lead:]))
+        if lead or reduced != gshape:
+            g = sum_to(g, reduced)
+            gshape = reduced
+    if gshape != shape:
+        try:
+            fits = np.broadcast_shapes(gshape, shape) == shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"a derivative rule returned a {what} of shape {gshape} for a value of shape "
+                f"{shape}; rules must return the argument's shape, or a shape that "
+                "broadcasts with it")
+        g = broadcast_to(g, shape)
+    return g
+
+
 def fit_cotangent(g: Any, like: Any) -> Any:
-    """``g`` summed to ``like``'s shape and cast to its dtype (no-op on the fast path)."""
+    """``g`` fitted to ``like``'s shape (summing broadcast axes) and cast to its dtype."""
     try:
         gshape = g.shape
     except AttributeError:  # a rule returned a Python number
         g = np.asarray(g, like.dtype)
         gshape = g.shape
     if gshape != like.shape:
-        g = sum_to(g, like.shape)
+        g = _fit_shape(g, like.shape, "cotangent")
     if g.dtype != like.dtype:
         g = cast(g, like.dtype)
     return g
@@ -75,7 +99,7 @@ def fit_tangent(t: Any, like: Any) -> Any:
         t = np.asarray(t, like.dtype)
         tshape = t.shape
     if tshape != like.shape:
-        t = broadcast_to(t, like.shape)
+        t = _fit_shape(t, like.shape, "tangent")
     if t.dtype != like.dtype:
         t = cast(t, like.dtype)
     return t

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .fit import fit_tangent
-from .primitive import Primitive, Tracer, new_level
-from .reverse import no_rule
+from .primitive import MissingRule, Primitive, Tracer, new_level
+from .reverse import cannot_differentiate, no_rule
 
 __all__ = ["JVPTrace", "JVPTracer"]
 
@@ -56,8 +56,10 @@ class JVPTrace:
                         lower = True
                     if jvps is None:
                         raise no_rule(prim, "forward")
-                    if jvps[i] is not None:
-                        tangents.append((i, a._tangent))
+                    r = jvps[i]
+                    if r is None or r.__class__ is MissingRule:
+                        raise cannot_differentiate(prim, "forward", i, r)
+                    tangents.append((i, a._tangent))
                 else:
                     lower = True
         if lower:

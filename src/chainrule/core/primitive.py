@@ -78,13 +78,18 @@ class Primitive:
 
     def defvjp(self, *rules: Callable[..., Any] | None) -> Primitive:
         """Set one reverse-mode rule per positional argument: ``rule_i(ā, ans, *args, **kw)``."""
-        self.vjps = rules
+        self.vjps = self._padded(rules, "reverse")
         return self
 
     def defjvp(self, *rules: Callable[..., Any] | None) -> Primitive:
         """Set one forward-mode rule per positional argument: ``rule_i(ȧ_i, ans, *args, **kw)``."""
-        self.jvps = rules
+        self.jvps = self._padded(rules, "forward")
         return self
+
+    def _padded(self, rules: tuple, mode: str) -> tuple:
+        # Arguments past the last rule get a stand-in that raises NoRuleError when used, so
+        # the lookup on the hot path needs no bounds check.
+        return rules + tuple(MissingRule(self, mode, i) for i in range(len(rules), _MAX_ARGS))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         top = None
@@ -103,6 +108,22 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+_MAX_ARGS = 16
+
+
+class MissingRule:
+    """Stands in for a rule that was never defined; raises when a derivative needs it."""
+
+    __slots__ = ("prim", "mode", "argnum")
+
+    def __init__(self, prim: Primitive, mode: str, argnum: int):
+        self.prim, self.mode, self.argnum = prim, mode, argnum
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from .reverse import no_rule
+        raise no_rule(self.prim, self.mode, self.argnum)
 
 
 def primitive(impl: Callable[..., Any] | None = None, *, name: str | None = None,

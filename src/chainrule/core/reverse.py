@@ -18,7 +18,7 @@ from typing import Any
 from numpy import ndarray
 
 from .fit import fit_cotangent
-from .primitive import Primitive, Tracer, new_level
+from .primitive import MissingRule, Primitive, Tracer, new_level
 
 __all__ = ["ReverseTrace", "ReverseTracer", "NoRuleError"]
 
@@ -38,6 +38,17 @@ def no_rule(prim: Primitive, mode: str, argnum: int | None = None) -> NoRuleErro
                "input's tangent to the output")
         fix = f"define it with {prim.name}.defjvp(...), or use reverse mode (grad, vjp, jacrev)"
     return NoRuleError(f"primitive '{prim.name}' has no {mode}-mode rule{where}: {why}; {fix}.")
+
+
+def cannot_differentiate(prim: Primitive, mode: str, argnum: int, rule: Any) -> Exception:
+    """The error for a traced value passed where ``prim`` has no rule for it."""
+    if rule is None:
+        return TypeError(
+            f"argument {argnum} of '{prim.name}' is marked not differentiable (its {mode}-mode "
+            "rule is None), but a traced value was passed there. Pass "
+            "chainrule.stop_gradient(value) if its derivative should be ignored, or give "
+            "the primitive a rule for that argument.")
+    return no_rule(prim, mode, argnum)
 
 
 class ReverseTracer(Tracer):
@@ -85,8 +96,9 @@ class ReverseTrace:
                 ans = prim(v, **kwargs)
             else:
                 ans = prim.impl(v, **kwargs) if kwargs else prim.impl(v)
-            if vjps[0] is None:
-                return ans
+            r = vjps[0]
+            if r is None or r.__class__ is MissingRule:
+                raise cannot_differentiate(prim, "reverse", 0, r)
             parents = ((0, a),)
         elif n == 2:
             a, b = args
@@ -118,16 +130,18 @@ class ReverseTrace:
                 ans = prim(va, vb, **kwargs)
             else:
                 ans = prim.impl(va, vb, **kwargs) if kwargs else prim.impl(va, vb)
-            if a is not None and vjps[0] is not None:
-                parents = ((0, a), (1, b)) if b is not None and vjps[1] is not None else ((0, a),)
-            elif b is not None and vjps[1] is not None:
-                parents = ((1, b),)
-            else:
-                return ans
+            if a is not None:
+                r = vjps[0]
+                if r is None or r.__class__ is MissingRule:
+                    raise cannot_differentiate(prim, "reverse", 0, r)
+                parents = ((0, a),)
+            if b is not None:
+                r = vjps[1]
+                if r is None or r.__class__ is MissingRule:
+                    raise cannot_differentiate(prim, "reverse", 1, r)
+                parents = ((0, a), (1, b)) if a is not None else ((1, b),)
         else:
             vals, parents, ans = self._process_many(prim, args, kwargs, vjps)
-            if not parents:
-                return ans
         out = ReverseTracer()
         out._trace = self
         out._value = ans
@@ -148,8 +162,10 @@ class ReverseTrace:
                     v = vals[i] = a._value
                     if isinstance(v, Tracer):
                         lower = True
-                    if vjps[i] is not None:
-                        parents.append((i, a))
+                    r = vjps[i]
+                    if r is None or r.__class__ is MissingRule:
+                        raise cannot_differentiate(prim, "reverse", i, r)
+                    parents.append((i, a))
                 else:
                     lower = True
         ans = prim(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)

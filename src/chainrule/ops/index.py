@@ -28,14 +28,16 @@ def _no_repeats(idx) -> bool:
     return True
 
 
-def _check_index(idx):
+def check_index(idx) -> None:
+    """Refuse a traced value used as an index (it would silently lose its derivative)."""
     items = idx if isinstance(idx, tuple) else (idx,)
     for i in items:
         if isinstance(i, Tracer):
             raise TypeError(
                 "an index of a traced array is itself a traced (differentiable) value; "
-                "indices must be integers, slices or boolean masks. Convert it with "
-                "chainrule.stop_gradient(...).astype(int) if that is what you mean.")
+                "indices must be integers, slices or boolean masks. If the index is data, "
+                "compute it outside the differentiated function, or drop its derivative with "
+                "chainrule.stop_gradient(i).astype(int).")
 
 
 def _getitem_impl(x, idx):
@@ -132,7 +134,7 @@ class IndexHelper:
         self.x = x
 
     def __getitem__(self, idx):
-        _check_index(idx)
+        check_index(idx)
         return _IndexUpdate(self.x, idx)
 
 

@@ -17,7 +17,7 @@ from ..core.reverse import NoRuleError
 from ..core.tree import tree_map
 from . import elementwise as ew
 from . import linalg, reduce, shape
-from .index import IndexHelper, getitem
+from .index import IndexHelper, check_index, getitem
 
 UFUNCS: dict[Any, Any] = {}
 """NumPy ufunc -> chainrule callable, filled by :mod:`chainrule.ops`."""
@@ -107,6 +107,11 @@ def _transpose(self, *axes):
     return shape.transpose(self, tuple(axes) if axes else None)
 
 
+def _getitem(self, idx):
+    check_index(idx)
+    return getitem(self, idx)
+
+
 def _iter(self):
     for i in range(len(self)):
         yield getitem(self, i)
@@ -144,7 +149,7 @@ _METHODS = {
     "__ge__": _compare(np.greater_equal),
     "__eq__": _compare(np.equal),
     "__ne__": _compare(np.not_equal),
-    "__getitem__": lambda s, idx: getitem(s, idx),
+    "__getitem__": _getitem,
     "__setitem__": _setitem,
     "__len__": lambda s: len(s._value),
     "__iter__": _iter,

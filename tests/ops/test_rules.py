@@ -26,8 +26,8 @@ import pytest
 
 import chainrule as cr
 from chainrule.core import fit
-from chainrule.ops import elementwise, index, linalg, reduce, shape, special
 from chainrule.core.primitive import MissingRule
+from chainrule.ops import elementwise, index, linalg, reduce, shape, special
 from chainrule.ops._util import ByArgnum
 
 from .rulecheck import (

@@ -14,6 +14,7 @@ transform are a ``TypeError``; arguments not differentiated may be anything.
 from __future__ import annotations
 
 import functools
+import math
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -36,21 +37,25 @@ def _fname(f: Callable) -> str:
     return getattr(f, "__name__", type(f).__name__)
 
 
-def _as_float_leaf(x: Any, where: str) -> Any:
-    """A differentiable leaf: a real floating array (or a tracer of an outer transform)."""
-    if isinstance(x, Tracer):
+def _as_float_leaf(x: Any, where: Callable[[], str]) -> Any:
+    """A differentiable leaf: a real floating array (or a tracer of an outer transform).
+
+    ``where`` builds the leaf's description for the error message (only on failure).
+    """
+    if isinstance(x, (np.ndarray, Tracer)):
         dtype = x.dtype
-    elif isinstance(x, (bool, int, np.bool_, np.integer)) or x is None:
-        dtype = np.asarray(x).dtype if x is not None else None
+    elif x is None:
+        dtype = None
     else:
-        x = np.asarray(x) if not isinstance(x, np.ndarray) else x
-        dtype = x.dtype
-    if dtype is None or not np.issubdtype(dtype, np.floating):
+        if not isinstance(x, (bool, int, np.bool_, np.integer)):
+            x = np.asarray(x)
+        dtype = np.asarray(x).dtype
+    if dtype is None or dtype.kind != "f":
         what = "None" if dtype is None else f"dtype {dtype}"
         hint = (" (a Python int: write 3.0 instead of 3, or pass np.float64(x))"
-                if isinstance(x, int) else "")
+                if isinstance(x, int) and not isinstance(x, bool) else "")
         raise TypeError(
-            f"{where} has {what}{hint}; only real floating arguments can be differentiated. "
+            f"{where()} has {what}{hint}; only real floating arguments can be differentiated. "
             "Convert it with x.astype(float), or leave it out of argnums if it is data.")
     return x
 
@@ -75,9 +80,9 @@ class _Wrapped:
         fname = _fname(f)
         for a in argnums:
             leaves, td = _tree.flatten(args[a])
-            paths = _tree.paths(args[a])
-            leaves = [_as_float_leaf(x, f"{transform}({fname}): argument {a}{p}")
-                      for x, p in zip(leaves, paths)]
+            leaves = [_as_float_leaf(x, lambda a=a, k=k: "{}({}): argument {}{}".format(
+                          transform, fname, a, _tree.paths(args[a])[k]))
+                      for k, x in enumerate(leaves)]
             self.leaves.append(leaves)
             self.defs.append(td)
 
@@ -112,11 +117,12 @@ def _finish(g: Any, like: Any, avoid: tuple = ()) -> Any:
         g = _zeros_like(like)
     if isinstance(g, Tracer):
         return g
-    g = np.asarray(g)
-    shape, dtype = _shape_dtype(like)
+    if not isinstance(g, np.ndarray):
+        g = np.asarray(g)
+    dtype = like.dtype if isinstance(like, (np.ndarray, np.generic)) else _shape_dtype(like)[1]
     if g.dtype != dtype:
         g = g.astype(dtype)
-    if not g.flags.writeable or any(np.may_share_memory(g, c) for c in avoid):
+    if not g.flags.writeable or (avoid and any(np.may_share_memory(g, c) for c in avoid)):
         g = g.copy()
     return g[()] if g.ndim == 0 else g
 
@@ -157,7 +163,9 @@ def _check_like(kind: str, given: Any, primal: Any, where: str) -> Any:
 # ---- reverse mode -------------------------------------------------------------------------
 
 def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_aux: bool,
-         name: str) -> tuple[Any, Callable, Any]:
+         name: str, once: bool = False) -> tuple[Any, Callable, Any]:
+    """Trace ``f`` for reverse mode. With ``once``, the returned ``vjp_fn`` may be called
+    only once, and releases each record as the backward pass leaves it (less peak memory)."""
     wrapped = _Wrapped(name, f, args, argnums)
     trace = ReverseTrace()
     tracers = [[trace.leaf(x) for x in leaves] for leaves in wrapped.leaves]
@@ -178,18 +186,21 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_a
             c = _check_like("cotangent", c, v, f"vjp_fn of {_fname(f)}")
             if isinstance(o, Tracer) and o._trace is trace:
                 seeds.append((o, c))
-        cts = trace.backward(seeds) if seeds else [None] * len(trace.tape)
+        cts = trace.backward(seeds, once) if seeds else [None] * len(trace.tape)
         given = tuple(c for _, c in seeds if isinstance(c, np.ndarray))
         grads = []
         for td, ts, leaves in zip(wrapped.defs, tracers, wrapped.leaves):
             grads.append(_tree.unflatten(
                 td, [_finish(cts[t._index], x, given) for t, x in zip(ts, leaves)]))
+        if once:
+            trace.tape.clear()
         return tuple(grads)
 
     # Records point at their trace and the trace at its tape: a reference cycle. Clearing
     # the tape when vjp_fn is dropped frees the recorded arrays at once, without waiting
     # for Python's cycle collector.
-    weakref.finalize(vjp_fn, trace.tape.clear)
+    if not once:
+        weakref.finalize(vjp_fn, trace.tape.clear)
     return _tree.unflatten(out_def, values), vjp_fn, aux
 
 
@@ -211,14 +222,13 @@ def _scalar_seed(out: Any, f: Callable, name: str, has_aux: bool) -> Any:
         raise TypeError(f"{name}({_fname(f)}): the function must return a real scalar, but it "
                         f"returned a {type(out).__name__}{hint}.")
     shape, dtype = _shape_dtype(out)
-    size = int(np.prod(shape))
-    if size != 1:
+    if math.prod(shape) != 1:
         raise TypeError(
             f"{name}({_fname(f)}): the function must return a real scalar (size 1), but the "
             f"output has shape {shape}. For a non-scalar output use jacrev/jacfwd (the full "
             "Jacobian), vjp (a vector-Jacobian product), or elementwise_grad (the gradient "
             "of the sum), or reduce it (e.g. .sum()) first.")
-    if not np.issubdtype(dtype, np.floating):
+    if dtype.kind != "f":
         raise TypeError(f"{name}({_fname(f)}): the output has dtype {dtype}; grad needs a real "
                         "floating output (an integer or boolean output has no derivative).")
     return np.ones(shape, dtype)
@@ -235,7 +245,7 @@ def _value_and_grad(f: Callable, argnums: int | Sequence[int], has_aux: bool,
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), _fname(f))
-        out, fn, aux = _vjp(f, args, kwargs, nums, has_aux, name)
+        out, fn, aux = _vjp(f, args, kwargs, nums, has_aux, name, once=True)
         seed = _scalar_seed(out, f, name, has_aux)
         grads = fn(seed)
         g = grads if not isinstance(argnums, (int, np.integer)) else grads[0]
@@ -271,7 +281,7 @@ def elementwise_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     @functools.wraps(f)
     def egrad_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), _fname(f))
-        out, fn, _ = _vjp(f, args, kwargs, nums, False, "elementwise_grad")
+        out, fn, _ = _vjp(f, args, kwargs, nums, False, "elementwise_grad", once=True)
         grads = fn(_tree.tree_map(lambda o: np.ones(*_shape_dtype(o)), out))
         return grads if not isinstance(argnums, (int, np.integer)) else grads[0]
 

@@ -20,21 +20,45 @@ __all__ = ["sum_to", "broadcast_to", "cast", "fit_cotangent", "fit_tangent"]
 
 
 def _sum_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
-    xshape = np.shape(x)
+    xshape = x.shape if hasattr(x, "shape") else np.shape(x)
     if xshape == shape:
         return x
     lead = len(xshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and xshape[lead + i] != 1
     )
-    out = np.sum(x, axis=axes, keepdims=True) if axes else x
-    return np.reshape(out, shape)
+    out = np.add.reduce(x, axis=axes, keepdims=True) if axes else np.asarray(x)
+    return out.reshape(shape)
+
+
+def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
+    # np.broadcast_to goes through nditer (microseconds); a read-only strided view of a
+    # contiguous array is built directly.
+    if not isinstance(x, np.ndarray) or not x.flags.c_contiguous:
+        return np.broadcast_to(x, shape)
+    xshape = x.shape
+    if xshape == shape:
+        return x
+    lead = len(shape) - len(xshape)
+    if lead < 0:
+        return np.broadcast_to(x, shape)  # raises NumPy's error
+    strides = [0] * lead
+    for n, k, st in zip(shape[lead:], xshape, x.strides):
+        if k == n:
+            strides.append(st)
+        elif k == 1:
+            strides.append(0)
+        else:
+            return np.broadcast_to(x, shape)  # raises NumPy's error
+    view = np.ndarray(shape, x.dtype, x, 0, tuple(strides))
+    view.flags.writeable = False
+    return view
 
 
 sum_to = Primitive(_sum_to_impl, "sum_to")
 """``sum_to(x, shape)``: sum the broadcast axes of ``x`` away. ā_x = broadcast_to(ā, x.shape)."""
 
-broadcast_to = Primitive(np.broadcast_to, "broadcast_to")
+broadcast_to = Primitive(_broadcast_to_impl, "broadcast_to")
 """``broadcast_to(x, shape)``: NumPy's. ā_x = sum_to(ā, x.shape); ȧ = broadcast_to(ȧ_x)."""
 
 

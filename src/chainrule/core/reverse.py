@@ -51,10 +51,15 @@ def cannot_differentiate(prim: Primitive, mode: str, argnum: int, rule: Any) -> 
     return no_rule(prim, mode, argnum)
 
 
+def _argnum(args: Sequence[Any], parent: ReverseTracer) -> int:
+    """The argument position of ``parent`` in a record's arguments (for error messages)."""
+    return next(k for k, v in enumerate(args) if v is parent._value)
+
+
 class ReverseTracer(Tracer):
     """A value recorded on a reverse trace; also its own tape record."""
 
-    # _record: (primitive, unwrapped args, kwargs or None, [(argnum, parent), ...]);
+    # _record: (primitive, unwrapped args, kwargs or None, ((vjp rule, parent), ...));
     # None for an input of the traced function.
     __slots__ = ("_index", "_record")
 
@@ -99,7 +104,7 @@ class ReverseTrace:
             r = vjps[0]
             if r is None or r.__class__ is MissingRule:
                 raise cannot_differentiate(prim, "reverse", 0, r)
-            parents = ((0, a),)
+            parents = ((r, a),)
         elif n == 2:
             a, b = args
             lower = False
@@ -134,12 +139,12 @@ class ReverseTrace:
                 r = vjps[0]
                 if r is None or r.__class__ is MissingRule:
                     raise cannot_differentiate(prim, "reverse", 0, r)
-                parents = ((0, a),)
+                parents = ((r, a),)
             if b is not None:
                 r = vjps[1]
                 if r is None or r.__class__ is MissingRule:
                     raise cannot_differentiate(prim, "reverse", 1, r)
-                parents = ((0, a), (1, b)) if a is not None else ((1, b),)
+                parents = ((parents[0][0], a), (r, b)) if a is not None else ((r, b),)
         else:
             vals, parents, ans = self._process_many(prim, args, kwargs, vjps)
         out = ReverseTracer()
@@ -165,17 +170,19 @@ class ReverseTrace:
                     r = vjps[i]
                     if r is None or r.__class__ is MissingRule:
                         raise cannot_differentiate(prim, "reverse", i, r)
-                    parents.append((i, a))
+                    parents.append((r, a))
                 else:
                     lower = True
         ans = prim(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)
         return tuple(vals), tuple(parents), ans
 
-    def backward(self, seeds: Sequence[tuple[ReverseTracer, Any]]) -> list[Any]:
+    def backward(self, seeds: Sequence[tuple[ReverseTracer, Any]],
+                 once: bool = False) -> list[Any]:
         """Walk the tape once from the last seeded record; return the adjoint list.
 
         ``seeds`` pairs output records with their adjoints. The result holds, at each leaf's
-        ``_index``, that leaf's adjoint (``None`` where it is zero).
+        ``_index``, that leaf's adjoint (``None`` where it is zero). With ``once``, each
+        record's saved values are released as soon as the walk has passed it.
         """
         tape = self.tape
         cts: list[Any] = [None] * len(tape)
@@ -194,12 +201,12 @@ class ReverseTrace:
             if record is None:
                 continue
             cts[i] = None
+            if once:
+                node._record = None
             prim, args, kw, parents = record
             ans = node._value
-            vjps = prim.vjps
-            for argnum, parent in parents:
+            for rule, parent in parents:
                 try:
-                    rule = vjps[argnum]
                     gi = rule(g, ans, *args) if kw is None else rule(g, ans, *args, **kw)
                     if gi is None:
                         continue
@@ -208,7 +215,8 @@ class ReverseTrace:
                         gi = fit_cotangent(gi, pv)
                 except Exception as e:
                     if hasattr(e, "add_note"):
-                        e.add_note(f"(in the VJP rule of '{prim.name}' for argument {argnum})")
+                        e.add_note(f"(in the VJP rule of '{prim.name}' for argument "
+                                   f"{_argnum(args, parent)})")
                     raise
                 j = parent._index
                 prev = cts[j]

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core import Primitive
 
-__all__ = ["ByArgnum", "prim", "nondiff", "kept_shape", "normalize_axis"]
+__all__ = ["ByArgnum", "prim", "nondiff", "kept_shape", "normalize_axis", "ndim", "shape"]
 
 
 class ByArgnum:
@@ -41,8 +41,19 @@ def nondiff(impl: Callable[..., Any], name: str) -> Primitive:
     return Primitive(impl, name, nondiff=True)
 
 
+_axis_cache: dict = {}
+
+
 def normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     """``axis`` (None, int or tuple, negatives allowed) as a sorted tuple of non-negative ints."""
+    key = (axis if not isinstance(axis, list) else tuple(axis), ndim)
+    out = _axis_cache.get(key)
+    if out is None:
+        out = _axis_cache[key] = _normalize_axis(key[0], ndim)
+    return out
+
+
+def _normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(ndim))
     if isinstance(axis, (int, np.integer)):
@@ -60,3 +71,15 @@ def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
     """The shape of a reduction over ``axis`` with ``keepdims=True``."""
     axes = normalize_axis(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def ndim(x: Any) -> int:
+    """``x.ndim`` without NumPy's dispatch (which a traced value would go through)."""
+    n = getattr(x, "ndim", None)
+    return np.ndim(x) if n is None else n
+
+
+def shape(x: Any) -> tuple[int, ...]:
+    """``x.shape`` without NumPy's dispatch."""
+    s = getattr(x, "shape", None)
+    return np.shape(x) if s is None else s

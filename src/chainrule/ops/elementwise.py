@@ -102,12 +102,13 @@ absolute.defjvp(lambda t, ans, x: t * sign(x))
 
 
 def _tie_share_impl(x, y):
-    # 1 where x wins, 0 where y wins, ½ at a tie (so x and y share the derivative equally).
-    dt = np.result_type(x, y, np.float16)
-    share = np.greater(x, y).astype(dt)
+    # True where x wins, False where y wins, ½ at a tie (x and y share the derivative
+    # equally). Without ties (the usual case) the boolean mask itself is the share.
+    share = np.greater(x, y)
     tie = np.equal(x, y)
     if tie.any():
-        share = share + tie.astype(dt) * dt.type(0.5)
+        dt = np.result_type(x, y, np.float16)
+        share = share.astype(dt) + tie.astype(dt) * dt.type(0.5)
     return share
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from ..core import Tracer
 from ._util import prim
 from .elementwise import where
+from .shape import reshape
 
 _BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
 
@@ -45,7 +46,8 @@ def _getitem_impl(x, idx):
 
 
 def _scatter_add_impl(g, idx, shape):
-    out = np.zeros(shape, dtype=np.result_type(g))
+    dtype = g.dtype if isinstance(g, (np.ndarray, np.generic)) else np.result_type(g)
+    out = np.zeros(shape, dtype=dtype)
     if _no_repeats(idx):
         out[idx] = g
     else:
@@ -58,7 +60,36 @@ getitem = prim(_getitem_impl, "getitem")
 scatter_add = prim(_scatter_add_impl, "scatter_add")
 """Zeros of ``shape`` with ``g`` added at ``idx``: the adjoint of ``getitem``."""
 
-getitem.defvjp(lambda g, ans, x, idx: scatter_add(g, idx, x.shape), None)
+def _adds_or_drops_unit_axes(idx, shape) -> bool:
+    """Is ``x[idx]`` just ``x`` reshaped (``x[:, None]``, ``x[..., 0]`` on a unit axis)?"""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    if sum(1 for i in items if i is not None) > len(shape):
+        return False
+    if any(i is Ellipsis for i in items):
+        return False
+    axis = 0
+    for i in items:
+        if i is None:
+            continue
+        if isinstance(i, slice):
+            if i != slice(None):
+                return False
+        elif isinstance(i, (int, np.integer)) and not isinstance(i, bool):
+            if shape[axis] != 1:
+                return False
+        else:
+            return False
+        axis += 1
+    return True
+
+
+def _getitem_vjp(g, ans, x, idx):
+    if _adds_or_drops_unit_axes(idx, x.shape):
+        return reshape(g, x.shape)
+    return scatter_add(g, idx, x.shape)
+
+
+getitem.defvjp(_getitem_vjp, None)
 getitem.defjvp(lambda t, ans, x, idx: getitem(t, idx), None)
 scatter_add.defvjp(lambda g, ans, t, idx, shape: getitem(g, idx), None, None)
 scatter_add.defjvp(lambda t, ans, u, idx, shape: scatter_add(t, idx, shape), None, None)

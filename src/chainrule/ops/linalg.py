@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import prim
+from ._util import ndim, prim
 from .elementwise import multiply
 from .shape import expand_dims, squeeze, swapaxes
 
@@ -42,13 +42,14 @@ matmul.defjvp(lambda t, ans, a, b: matmul(t, b),
 
 def dot(a, b):
     """NumPy's ``dot`` for scalars, vectors and matrices (matmul's rules)."""
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
+    na, nb = ndim(a), ndim(b)
+    if na == 0 or nb == 0:
         return multiply(a, b)
-    if np.ndim(a) <= 2 and np.ndim(b) <= 2:
+    if na <= 2 and nb <= 2:
         return matmul(a, b)
     raise NotImplementedError(
-        f"dot of arrays with {np.ndim(a)} and {np.ndim(b)} dimensions is not differentiable "
-        "in chainrule yet; use matmul (stacked matrices) or an explicit sum of products.")
+        f"dot of arrays with {na} and {nb} dimensions is not differentiable in chainrule "
+        "yet; use matmul (stacked matrices) or an explicit sum of products.")
 
 
 __all__ = ["matmul", "dot"]

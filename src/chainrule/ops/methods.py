@@ -14,7 +14,6 @@ import numpy as np
 
 from ..core import Tracer, cast, full_unwrap
 from ..core.reverse import NoRuleError
-from ..core.tree import tree_map
 from . import elementwise as ew
 from . import linalg, reduce, shape
 from .index import IndexHelper, check_index, getitem
@@ -27,8 +26,13 @@ NONDIFF_FUNCTIONS: set[Any] = set()
 """NumPy functions that have no derivative: applied to the plain values."""
 
 
-def _unwrap_all(tree: Any) -> Any:
-    return tree_map(full_unwrap, tree)
+def _plain(x: Any) -> Any:
+    """``x`` with every traced value replaced by its plain value (lists and tuples too)."""
+    if isinstance(x, Tracer):
+        return full_unwrap(x)
+    if type(x) is list or type(x) is tuple:
+        return type(x)(_plain(i) for i in x)
+    return x
 
 
 def _lost_derivative(kind: str) -> TypeError:
@@ -78,7 +82,7 @@ def _array_function(self, func, types, args, kwargs):
     if f is not None:
         return f(*args, **kwargs)
     if func in NONDIFF_FUNCTIONS:
-        return func(*_unwrap_all(args), **_unwrap_all(kwargs))
+        return func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
     name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", str(func))
     raise NoRuleError(
         f"{name} has no chainrule derivative rule, so it cannot be applied to a traced value "
@@ -117,6 +121,29 @@ def _iter(self):
         yield getitem(self, i)
 
 
+_NO_KWARGS: dict = {}  # shared and never written: operators pass no keyword arguments
+
+
+def _binary(prim):
+    # With a plain other operand, this tracer's trace is the one to process the call: skip
+    # the primitive's search for the highest level (the per-operation hot path).
+    def op(self, other):
+        if isinstance(other, Tracer):
+            return prim(self, other)
+        return self._trace.process(prim, (self, other), _NO_KWARGS)
+    op.__name__ = f"__{prim.name}__"
+    return op
+
+
+def _rbinary(prim):
+    def rop(self, other):
+        if isinstance(other, Tracer):
+            return prim(other, self)
+        return self._trace.process(prim, (other, self), _NO_KWARGS)
+    rop.__name__ = f"__r{prim.name}__"
+    return rop
+
+
 def _compare(ufunc):
     return lambda self, other: ufunc(full_unwrap(self), full_unwrap(other))
 
@@ -126,21 +153,21 @@ def _rcompare(ufunc):
 
 
 _METHODS = {
-    "__add__": lambda s, o: ew.add(s, o),
-    "__radd__": lambda s, o: ew.add(o, s),
-    "__sub__": lambda s, o: ew.subtract(s, o),
-    "__rsub__": lambda s, o: ew.subtract(o, s),
-    "__mul__": lambda s, o: ew.multiply(s, o),
-    "__rmul__": lambda s, o: ew.multiply(o, s),
-    "__truediv__": lambda s, o: ew.divide(s, o),
-    "__rtruediv__": lambda s, o: ew.divide(o, s),
+    "__add__": _binary(ew.add),
+    "__radd__": _rbinary(ew.add),
+    "__sub__": _binary(ew.subtract),
+    "__rsub__": _rbinary(ew.subtract),
+    "__mul__": _binary(ew.multiply),
+    "__rmul__": _rbinary(ew.multiply),
+    "__truediv__": _binary(ew.divide),
+    "__rtruediv__": _rbinary(ew.divide),
     "__floordiv__": lambda s, o: ew.floor_divide(s, o),
     "__rfloordiv__": lambda s, o: ew.floor_divide(o, s),
-    "__pow__": lambda s, o: ew.power(s, o),
-    "__rpow__": lambda s, o: ew.power(o, s),
-    "__matmul__": lambda s, o: linalg.matmul(s, o),
-    "__rmatmul__": lambda s, o: linalg.matmul(o, s),
-    "__neg__": lambda s: ew.negative(s),
+    "__pow__": _binary(ew.power),
+    "__rpow__": _rbinary(ew.power),
+    "__matmul__": _binary(linalg.matmul),
+    "__rmatmul__": _rbinary(linalg.matmul),
+    "__neg__": lambda s: s._trace.process(ew.negative, (s,), _NO_KWARGS),
     "__pos__": lambda s: s,
     "__abs__": lambda s: ew.absolute(s),
     "__lt__": _compare(np.less),

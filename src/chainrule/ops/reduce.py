@@ -11,17 +11,23 @@ import numpy as np
 from ..core import broadcast_to
 from ._util import kept_shape, nondiff, normalize_axis, prim
 from .elementwise import divide, multiply, sqrt
-
-
-def _reshape(x, shape):
-    from .shape import reshape
-    return reshape(x, shape)
+from .shape import reshape
 
 
 def expand(g, x, axis):
     """ā of a reduction over ``axis`` spread back to x's shape."""
     shape = x.shape
-    return broadcast_to(_reshape(g, kept_shape(shape, axis)), shape)
+    return broadcast_to(reshape(g, kept_shape(shape, axis)), shape)
+
+
+def _reduction(ufunc):
+    # ufunc.reduce skips the Python-level wrapper of np.sum/np.max (microseconds per call).
+    def impl(x, axis=None, keepdims=False):
+        if type(axis) is list:
+            axis = tuple(axis)
+        return ufunc.reduce(x, axis=axis, keepdims=keepdims)
+    impl.__name__ = ufunc.__name__ + "_reduce"
+    return impl
 
 
 def _count(x, axis) -> int:
@@ -36,11 +42,7 @@ def _count(x, axis) -> int:
     return n
 
 
-def _sum_impl(x, axis=None, keepdims=False):
-    return np.sum(x, axis=axis, keepdims=keepdims)
-
-
-sum = prim(_sum_impl, "sum")  # noqa: A001 - mirrors numpy's name
+sum = prim(_reduction(np.add), "sum")  # noqa: A001 - mirrors numpy's name
 """Σ over ``axis``: ā_x = ā spread over the summed axes; ȧ = Σ ȧ_x."""
 sum.defvjp(lambda g, ans, x, axis=None, keepdims=False: expand(g, x, axis))
 sum.defjvp(lambda t, ans, x, axis=None, keepdims=False: sum(t, axis=axis, keepdims=keepdims))
@@ -55,35 +57,22 @@ def _extremum_share_impl(x, ans, axis):
     # 1/k on each of the k entries attaining the extremum of their slice, 0 elsewhere:
     # ties split the derivative evenly (JAX and autograd's convention).
     hit = np.equal(x, np.reshape(ans, kept_shape(x.shape, axis)))
-    dt = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
-    hit = hit.astype(dt)
-    return hit / np.sum(hit, axis=axis, keepdims=True)
+    hit = hit.astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    return hit / np.add.reduce(hit, axis=normalize_axis(axis, x.ndim), keepdims=True)
 
 
 _extremum_share = nondiff(_extremum_share_impl, "extremum_share")
 
 
-def _max_impl(x, axis=None, keepdims=False):
-    return np.max(x, axis=axis, keepdims=keepdims)
-
-
-def _min_impl(x, axis=None, keepdims=False):
-    return np.min(x, axis=axis, keepdims=keepdims)
-
-
-max = prim(_max_impl, "max")  # noqa: A001
+max = prim(_reduction(np.maximum), "max")  # noqa: A001
 """max over ``axis``; ties split the derivative evenly among the maximal entries."""
-min = prim(_min_impl, "min")  # noqa: A001
+min = prim(_reduction(np.minimum), "min")  # noqa: A001
 """min over ``axis``; ties split the derivative evenly among the minimal entries."""
 for _p in (max, min):
     _p.defvjp(lambda g, ans, x, axis=None, keepdims=False:
               expand(g, x, axis) * _extremum_share(x, ans, axis))
     _p.defjvp(lambda t, ans, x, axis=None, keepdims=False:
               sum(t * _extremum_share(x, ans, axis), axis=axis, keepdims=keepdims))
-
-
-def _prod_impl(x, axis=None, keepdims=False):
-    return np.prod(x, axis=axis, keepdims=keepdims)
 
 
 def _exclusive_cumprod(x):
@@ -102,7 +91,7 @@ def _prod_of_others(x, axis):
     products (no division, so exact at zeros and differentiable again to any order)."""
     if not np.any(x == 0):
         return divide(prod(x, axis=axis, keepdims=True), x)
-    from .shape import reshape, transpose
+    from .shape import transpose
     axes = normalize_axis(axis, x.ndim)
     perm = tuple(i for i in range(x.ndim) if i not in axes) + axes
     xt = transpose(x, perm)
@@ -111,7 +100,7 @@ def _prod_of_others(x, axis):
     return transpose(reshape(others, xt.shape), tuple(np.argsort(perm)))
 
 
-prod = prim(_prod_impl, "prod")
+prod = prim(_reduction(np.multiply), "prod")
 """Π over ``axis``: ā_x_i = ā Π_{j≠i} x_j (exact at zeros)."""
 prod.defvjp(lambda g, ans, x, axis=None, keepdims=False:
             multiply(expand(g, x, axis), _prod_of_others(x, axis)))

@@ -9,9 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import broadcast_to, sum_to
-from ._util import ByArgnum, prim
+from ._util import ByArgnum, normalize_axis, prim
 
-reshape = prim(np.reshape, "reshape")
+
+def _reshape_impl(x, shape):
+    return x.reshape(shape) if isinstance(x, (np.ndarray, np.generic)) else np.reshape(x, shape)
+
+
+reshape = prim(_reshape_impl, "reshape")
 reshape.defvjp(lambda g, ans, x, shape: reshape(g, x.shape), None)
 reshape.defjvp(lambda t, ans, x, shape: reshape(t, shape), None)
 
@@ -23,14 +28,18 @@ def _inverse_axes(axes, ndim):
 
 
 def _transpose_impl(x, axes=None):
-    return np.transpose(x, axes)
+    return np.asarray(x).transpose(axes)
 
 
 transpose = prim(_transpose_impl, "transpose")
 transpose.defvjp(lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, x.ndim)))
 transpose.defjvp(lambda t, ans, x, axes=None: transpose(t, axes))
 
-swapaxes = prim(np.swapaxes, "swapaxes")
+def _swapaxes_impl(x, a, b):
+    return np.asarray(x).swapaxes(a, b)
+
+
+swapaxes = prim(_swapaxes_impl, "swapaxes")
 swapaxes.defvjp(lambda g, ans, x, a, b: swapaxes(g, a, b), None, None)
 swapaxes.defjvp(lambda t, ans, x, a, b: swapaxes(t, a, b), None, None)
 
@@ -38,13 +47,20 @@ moveaxis = prim(np.moveaxis, "moveaxis")
 moveaxis.defvjp(lambda g, ans, x, src, dst: moveaxis(g, dst, src), None, None)
 moveaxis.defjvp(lambda t, ans, x, src, dst: moveaxis(t, src, dst), None, None)
 
-expand_dims = prim(np.expand_dims, "expand_dims")
+def _expand_dims_impl(x, axis):
+    x = np.asarray(x)
+    axes = normalize_axis(axis, x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1))
+    it = iter(x.shape)
+    return x.reshape(tuple(1 if i in axes else next(it) for i in range(x.ndim + len(axes))))
+
+
+expand_dims = prim(_expand_dims_impl, "expand_dims")
 expand_dims.defvjp(lambda g, ans, x, axis: reshape(g, x.shape), None)
 expand_dims.defjvp(lambda t, ans, x, axis: expand_dims(t, axis), None)
 
 
 def _squeeze_impl(x, axis=None):
-    return np.squeeze(x, axis)
+    return np.asarray(x).squeeze(axis)
 
 
 squeeze = prim(_squeeze_impl, "squeeze")

@@ -69,6 +69,11 @@ def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tupl
     return tuple(a % nargs for a in nums)
 
 
+def _describe(transform: str, fname: str, args: tuple, a: int, k: int) -> str:
+    """'grad(f): argument 0["W"]': where leaf ``k`` of argument ``a`` sits."""
+    return f"{transform}({fname}): argument {a}{_tree.paths(args[a])[k]}"
+
+
 class _Wrapped:
     """The differentiated arguments of one call, flattened, with their tracers."""
 
@@ -80,9 +85,10 @@ class _Wrapped:
         fname = _fname(f)
         for a in argnums:
             leaves, td = _tree.flatten(args[a])
-            leaves = [_as_float_leaf(x, lambda a=a, k=k: "{}({}): argument {}{}".format(
-                          transform, fname, a, _tree.paths(args[a])[k]))
-                      for k, x in enumerate(leaves)]
+            for k, x in enumerate(leaves):  # float arrays (the usual case) pass as they are
+                if x.__class__ is not np.ndarray or x.dtype.kind != "f":
+                    leaves[k] = _as_float_leaf(
+                        x, lambda a=a, k=k: _describe(transform, fname, args, a, k))
             self.leaves.append(leaves)
             self.defs.append(td)
 
@@ -164,8 +170,10 @@ def _check_like(kind: str, given: Any, primal: Any, where: str) -> Any:
 
 def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_aux: bool,
          name: str, once: bool = False) -> tuple[Any, Callable, Any]:
-    """Trace ``f`` for reverse mode. With ``once``, the returned ``vjp_fn`` may be called
-    only once, and releases each record as the backward pass leaves it (less peak memory)."""
+    """Trace ``f`` for reverse mode. ``once`` is for chainrule's own callers, which pass a
+    cotangent they made themselves: the returned ``vjp_fn`` may then be called only once,
+    skips the cotangent checks, and releases each record as the backward pass leaves it
+    (less peak memory)."""
     wrapped = _Wrapped(name, f, args, argnums)
     trace = ReverseTrace()
     tracers = [[trace.leaf(x) for x in leaves] for leaves in wrapped.leaves]
@@ -183,11 +191,13 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_a
                             f"structure {out_def}, got {ct_def}.")
         seeds = []
         for o, v, c in zip(out_leaves, values, ct_leaves):
-            c = _check_like("cotangent", c, v, f"vjp_fn of {_fname(f)}")
+            if not once:
+                c = _check_like("cotangent", c, v, f"vjp_fn of {_fname(f)}")
             if isinstance(o, Tracer) and o._trace is trace:
                 seeds.append((o, c))
         cts = trace.backward(seeds, once) if seeds else [None] * len(trace.tape)
-        given = tuple(c for _, c in seeds if isinstance(c, np.ndarray))
+        # The caller's own cotangent arrays must not come back as (views of) gradients.
+        given = () if once else tuple(c for _, c in seeds if isinstance(c, np.ndarray))
         grads = []
         for td, ts, leaves in zip(wrapped.defs, tracers, wrapped.leaves):
             grads.append(_tree.unflatten(
@@ -242,9 +252,13 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
 
 def _value_and_grad(f: Callable, argnums: int | Sequence[int], has_aux: bool,
                     name: str) -> Callable:
+    nums_for: dict[int, tuple[int, ...]] = {}  # argnums normalised, by number of arguments
+
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnums_tuple(argnums, len(args), _fname(f))
+        nums = nums_for.get(len(args))
+        if nums is None:
+            nums = nums_for[len(args)] = _argnums_tuple(argnums, len(args), _fname(f))
         out, fn, aux = _vjp(f, args, kwargs, nums, has_aux, name, once=True)
         seed = _scalar_seed(out, f, name, has_aux)
         grads = fn(seed)

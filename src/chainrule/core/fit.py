@@ -34,8 +34,10 @@ def _sum_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
 def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
     # np.broadcast_to goes through nditer (microseconds); a read-only strided view of a
     # contiguous array is built directly.
-    if not isinstance(x, np.ndarray) or not x.flags.c_contiguous:
-        return np.broadcast_to(x, shape)
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(x)
+    if not x.flags.c_contiguous:  # e.g. an adjoint that is itself a broadcast view
+        x = np.ascontiguousarray(x)
     xshape = x.shape
     if xshape == shape:
         return x

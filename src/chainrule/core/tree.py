@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+from numpy import ndarray
+
 __all__ = ["register", "flatten", "unflatten", "tree_map", "leaves", "TreeDef", "paths"]
 
 _registry: dict[type, tuple[Callable, Callable]] = {}
@@ -41,24 +43,29 @@ def _is_namedtuple(x: Any) -> bool:
 
 def _flatten(x: Any, out: list) -> TreeDef:
     t = type(x)
+    if t is ndarray:
+        out.append(x)
+        return _LEAF
     if t is dict:
         keys = tuple(x)
-        return TreeDef(dict, keys, tuple(_flatten(x[k], out) for k in keys))
+        return TreeDef(dict, keys, tuple([_flatten(x[k], out) for k in keys]))
     if t is list or t is tuple:
-        return TreeDef(t, None, tuple(_flatten(c, out) for c in x))
+        return TreeDef(t, None, tuple([_flatten(c, out) for c in x]))
     if x is None:
         return TreeDef(type(None), None, ())
     if t in _registry:
         children, meta = _registry[t][0](x)
-        return TreeDef(t, meta, tuple(_flatten(c, out) for c in children))
+        return TreeDef(t, meta, tuple([_flatten(c, out) for c in children]))
     if _is_namedtuple(x):
-        return TreeDef(t, None, tuple(_flatten(c, out) for c in x))
+        return TreeDef(t, None, tuple([_flatten(c, out) for c in x]))
     out.append(x)
     return _LEAF
 
 
 def flatten(tree: Any) -> tuple[list, TreeDef]:
     """``(leaves, treedef)`` with leaves in a fixed depth-first order."""
+    if type(tree) is ndarray:
+        return [tree], _LEAF
     out: list = []
     return out, _flatten(tree, out)
 
@@ -83,6 +90,9 @@ def _unflatten(td: TreeDef, it: Any) -> Any:
 
 def unflatten(treedef: TreeDef, leaves: Iterable) -> Any:
     """Rebuild a pytree of the shape ``treedef`` from ``leaves``."""
+    if treedef is _LEAF:
+        (leaf,) = leaves
+        return leaf
     return _unflatten(treedef, iter(leaves))
 
 

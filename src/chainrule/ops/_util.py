@@ -49,7 +49,9 @@ def normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     key = (axis if not isinstance(axis, list) else tuple(axis), ndim)
     out = _axis_cache.get(key)
     if out is None:
-        out = _axis_cache[key] = _normalize_axis(key[0], ndim)
+        out = _normalize_axis(key[0], ndim)
+        if len(_axis_cache) < 4096:
+            _axis_cache[key] = out
     return out
 
 
@@ -67,10 +69,19 @@ def _normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+_kept_cache: dict = {}
+
+
 def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
     """The shape of a reduction over ``axis`` with ``keepdims=True``."""
-    axes = normalize_axis(axis, len(shape))
-    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+    key = (shape, axis if not isinstance(axis, list) else tuple(axis))
+    out = _kept_cache.get(key)
+    if out is None:
+        axes = normalize_axis(axis, len(shape))
+        out = tuple(1 if i in axes else n for i, n in enumerate(shape))
+        if len(_kept_cache) < 4096:
+            _kept_cache[key] = out
+    return out
 
 
 def ndim(x: Any) -> int:

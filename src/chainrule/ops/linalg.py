@@ -15,7 +15,7 @@ from .shape import expand_dims, squeeze, swapaxes
 
 
 def _mT(x):
-    return swapaxes(x, -1, -2)
+    return x.T if x.ndim == 2 else swapaxes(x, -1, -2)
 
 
 def _matmul_vjp_a(g, ans, a, b):

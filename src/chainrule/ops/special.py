@@ -16,14 +16,16 @@ from .shape import reshape
 
 def _logsumexp_impl(x, axis=None, keepdims=False):
     x = np.asarray(x)
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
+    axes = normalize_axis(axis, x.ndim)
+    m = np.maximum.reduce(x, axis=axes, keepdims=True)
+    if not np.isfinite(m).all():  # all -inf (or inf, nan) in a slice: shift by 0 there
+        m = np.where(np.isfinite(m), m, 0)
     with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        out = np.log(np.add.reduce(np.exp(x - m), axis=axes, keepdims=True))
+    out += m
     if keepdims:
         return out
-    axes = normalize_axis(axis, x.ndim)
-    return np.reshape(out, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+    return out.reshape(tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
 logsumexp = prim(_logsumexp_impl, "logsumexp")
@@ -36,8 +38,11 @@ logsumexp.defjvp(lambda t, ans, x, axis=None, keepdims=False:
 
 
 def _softmax_impl(x, axis=-1):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    x = np.asarray(x)
+    axes = normalize_axis(axis, x.ndim)
+    e = np.exp(x - np.maximum.reduce(x, axis=axes, keepdims=True))
+    e /= np.add.reduce(e, axis=axes, keepdims=True)
+    return e
 
 
 softmax = prim(_softmax_impl, "softmax")

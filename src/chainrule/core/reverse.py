@@ -211,7 +211,8 @@ class ReverseTrace:
                     if gi is None:
                         continue
                     pv = parent._value
-                    if gi.__class__ is not ndarray or gi.shape != pv.shape or gi.dtype != pv.dtype:
+                    if gi.__class__ is not ndarray or gi.dtype is not pv.dtype or \
+                            gi.shape != pv.shape:
                         gi = fit_cotangent(gi, pv)
                 except Exception as e:
                     if hasattr(e, "add_note"):

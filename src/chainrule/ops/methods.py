@@ -125,10 +125,10 @@ _NO_KWARGS: dict = {}  # shared and never written: operators pass no keyword arg
 
 
 def _binary(prim):
-    # With a plain other operand, this tracer's trace is the one to process the call: skip
-    # the primitive's search for the highest level (the per-operation hot path).
+    # With a plain operand, or one of the same trace, this tracer's trace is the one to
+    # process the call: skip the primitive's search for the highest level (the hot path).
     def op(self, other):
-        if isinstance(other, Tracer):
+        if isinstance(other, Tracer) and other._trace is not self._trace:
             return prim(self, other)
         return self._trace.process(prim, (self, other), _NO_KWARGS)
     op.__name__ = f"__{prim.name}__"
@@ -137,7 +137,7 @@ def _binary(prim):
 
 def _rbinary(prim):
     def rop(self, other):
-        if isinstance(other, Tracer):
+        if isinstance(other, Tracer) and other._trace is not self._trace:
             return prim(other, self)
         return self._trace.process(prim, (other, self), _NO_KWARGS)
     rop.__name__ = f"__r{prim.name}__"

@@ -401,8 +401,8 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
         if out_def is None:  # no differentiated entries at all
             out = f(*args, **kwargs)
             out_values, out_def = _tree.flatten(out)
-        return _assemble(out_values, out_def, wrapped, per_input, nums, argnums,
-                         leading_out=False)
+        return _assemble(out_values, out_def, wrapped, argnums,
+                         lambda oi, idx: [r[oi] for r in per_input[idx]], leading_out=False)
 
     return jac_f
 
@@ -430,7 +430,8 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
                 grads = fn(_tree.unflatten(out_def, cts))
                 rows.append([leaf for g in grads for leaf in _tree.flatten(g)[0]])
             per_output.append(rows)
-        return _assemble_rev(out_values, out_def, wrapped, per_output, argnums)
+        return _assemble(out_values, out_def, wrapped, argnums,
+                         lambda oi, idx: [r[idx] for r in per_output[oi]], leading_out=True)
 
     return jac_f
 
@@ -438,8 +439,13 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
 jacobian = jacrev
 
 
-def _assemble(out_values, out_def, wrapped, per_input, nums, argnums, leading_out):
-    """Build the Jacobian pytree from forward-mode rows."""
+def _assemble(out_values: list, out_def: Any, wrapped: _Wrapped, argnums: Any,
+              rows_for: Callable[[int, int], list], leading_out: bool) -> Any:
+    """The Jacobian pytree: output structure outside, argument structure inside.
+
+    ``rows_for(oi, idx)`` lists the rows of the block for output leaf ``oi`` and input leaf
+    ``idx``: one per input entry (forward mode) or per output entry (reverse mode).
+    """
     results = []
     for oi, o in enumerate(out_values):
         oshape = _shape_dtype(o)[0]
@@ -448,28 +454,9 @@ def _assemble(out_values, out_def, wrapped, per_input, nums, argnums, leading_ou
         for k, leaves in enumerate(wrapped.leaves):
             blocks = []
             for x in leaves:
-                ishape = _shape_dtype(x)[0]
-                rows = [r[oi] for r in per_input[idx]]
+                blocks.append(_stack_rows(rows_for(oi, idx), oshape, _shape_dtype(x)[0],
+                                          leading_out))
                 idx += 1
-                blocks.append(_stack_rows(rows, oshape, ishape, leading_out=False))
-            per_arg.append(_tree.unflatten(wrapped.defs[k], blocks))
-        results.append(per_arg[0] if isinstance(argnums, (int, np.integer)) else tuple(per_arg))
-    return _tree.unflatten(out_def, results)
-
-
-def _assemble_rev(out_values, out_def, wrapped, per_output, argnums):
-    results = []
-    for oi, o in enumerate(out_values):
-        oshape = _shape_dtype(o)[0]
-        per_arg = []
-        idx = 0
-        for k, leaves in enumerate(wrapped.leaves):
-            blocks = []
-            for x in leaves:
-                ishape = _shape_dtype(x)[0]
-                rows = [r[idx] for r in per_output[oi]]
-                idx += 1
-                blocks.append(_stack_rows(rows, oshape, ishape, leading_out=True))
             per_arg.append(_tree.unflatten(wrapped.defs[k], blocks))
         results.append(per_arg[0] if isinstance(argnums, (int, np.integer)) else tuple(per_arg))
     return _tree.unflatten(out_def, results)

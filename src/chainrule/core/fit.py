@@ -103,29 +103,27 @@ def _fit_shape(g: Any, shape: tuple[int, ...], what: str) -> Any:
     return g
 
 
-def fit_cotangent(g: Any, like: Any) -> Any:
-    """``g`` fitted to ``like``'s shape (summing broadcast axes) and cast to its dtype."""
+def fit(d: Any, like: Any, what: str) -> Any:
+    """A derivative ``d`` (``what``: "cotangent" or "tangent") fitted to ``like``'s shape and
+    floating dtype: a cotangent has its broadcast axes summed away, either may be broadcast
+    up."""
     try:
-        gshape = g.shape
+        dshape = d.shape
     except AttributeError:  # a rule returned a Python number
-        g = np.asarray(g, like.dtype)
-        gshape = g.shape
-    if gshape != like.shape:
-        g = _fit_shape(g, like.shape, "cotangent")
-    if g.dtype != like.dtype:
-        g = cast(g, like.dtype)
-    return g
+        d = np.asarray(d, like.dtype)
+        dshape = d.shape
+    if dshape != like.shape:
+        d = _fit_shape(d, like.shape, what)
+    if d.dtype != like.dtype:
+        d = cast(d, like.dtype)
+    return d
+
+
+def fit_cotangent(g: Any, like: Any) -> Any:
+    """``g`` summed to ``like``'s shape where it was broadcast, in ``like``'s dtype."""
+    return fit(g, like, "cotangent")
 
 
 def fit_tangent(t: Any, like: Any) -> Any:
-    """``t`` broadcast to ``like``'s shape and cast to its dtype."""
-    try:
-        tshape = t.shape
-    except AttributeError:
-        t = np.asarray(t, like.dtype)
-        tshape = t.shape
-    if tshape != like.shape:
-        t = _fit_shape(t, like.shape, "tangent")
-    if t.dtype != like.dtype:
-        t = cast(t, like.dtype)
-    return t
+    """``t`` broadcast to ``like``'s shape, in ``like``'s dtype."""
+    return fit(t, like, "tangent")

@@ -17,12 +17,13 @@ import numpy as _np
 
 from .. import ops as _ops
 from ..core import Tracer as _Tracer
-from ..ops.methods import FUNCTIONS as _FUNCTIONS
-from ..ops.methods import UFUNCS as _UFUNCS
+from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
+from ..ops.dispatch import UFUNCS as _UFUNCS
 from . import linalg  # noqa: F401
 
 for _f, _impl in {**_UFUNCS, **_FUNCTIONS}.items():
-    globals()[_f.__name__] = _impl
+    if getattr(_f, "__module__", "numpy") != "numpy.linalg":
+        globals()[_f.__name__] = _impl
 
 abs = _ops.absolute  # noqa: A001
 absolute = _ops.absolute

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import full_unwrap
+from . import dispatch
 from ._util import nondiff, prim
 
 # ---- arithmetic ------------------------------------------------------------------------
@@ -179,7 +181,32 @@ copy.defjvp(lambda t, ans, x: t)
 floor_divide = nondiff(np.floor_divide, "floor_divide")
 floor = nondiff(np.floor, "floor")
 ceil = nondiff(np.ceil, "ceil")
-NONDIFF_UFUNCS = (
+
+# ---- NumPy's names --------------------------------------------------------------------
+for _np_ufunc, _ours in {
+    np.add: add, np.subtract: subtract, np.multiply: multiply, np.divide: divide,
+    np.negative: negative, np.positive: positive, np.power: power, np.square: square,
+    np.sqrt: sqrt, np.exp: exp, np.log: log, np.sin: sin, np.cos: cos, np.tanh: tanh,
+    np.absolute: absolute, np.maximum: maximum, np.minimum: minimum,
+}.items():
+    dispatch.ufunc(_np_ufunc, _ours)
+
+
+def _np_where(condition, x=None, y=None):
+    if x is None and y is None:
+        return np.where(full_unwrap(condition))
+    return where(condition, x, y)
+
+
+def _np_clip(a, a_min=None, a_max=None, out=None, **kw):
+    dispatch.no_out("clip", out)
+    return clip(a, kw.get("min", a_min), kw.get("max", a_max))
+
+
+dispatch.function(np.where, _np_where)
+dispatch.function(np.clip, _np_clip)
+dispatch.function(np.copy, copy)
+dispatch.passthrough(
     np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
     np.logical_and, np.logical_or, np.logical_xor, np.logical_not,
     np.isfinite, np.isinf, np.isnan, np.signbit, np.sign, np.floor, np.ceil, np.trunc,
@@ -189,5 +216,5 @@ NONDIFF_UFUNCS = (
 __all__ = [
     "add", "subtract", "multiply", "divide", "negative", "power", "square", "sqrt", "exp",
     "log", "sin", "cos", "tanh", "logistic", "absolute", "sign", "maximum", "minimum",
-    "where", "clip", "positive", "copy", "floor_divide", "floor", "ceil", "NONDIFF_UFUNCS",
+    "where", "clip", "positive", "copy", "floor_divide", "floor", "ceil",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import dispatch
 from ._util import ndim, prim
 from .elementwise import multiply
 from .shape import expand_dims, squeeze, swapaxes
@@ -51,5 +52,8 @@ def dot(a, b):
         f"dot of arrays with {na} and {nb} dimensions is not differentiable in chainrule "
         "yet; use matmul (stacked matrices) or an explicit sum of products.")
 
+
+dispatch.ufunc(np.matmul, matmul)
+dispatch.function(np.dot, dot)
 
 __all__ = ["matmul", "dot"]

@@ -16,14 +16,8 @@ from ..core import Tracer, cast, full_unwrap
 from ..core.reverse import NoRuleError
 from . import elementwise as ew
 from . import linalg, reduce, shape
+from .dispatch import FUNCTIONS, PASSTHROUGH, UFUNCS
 from .index import IndexHelper, check_index, getitem
-
-UFUNCS: dict[Any, Any] = {}
-"""NumPy ufunc -> chainrule callable, filled by :mod:`chainrule.ops`."""
-FUNCTIONS: dict[Any, Any] = {}
-"""NumPy function -> chainrule callable, filled by :mod:`chainrule.ops`."""
-NONDIFF_FUNCTIONS: set[Any] = set()
-"""NumPy functions that have no derivative: applied to the plain values."""
 
 
 def _plain(x: Any) -> Any:
@@ -64,7 +58,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         f = UFUNCS.get(ufunc)
         if f is not None and not kwargs:
             return f(*inputs)
-        if ufunc in ew.NONDIFF_UFUNCS:
+        if ufunc in PASSTHROUGH:
             return ufunc(*[full_unwrap(x) for x in inputs], **kwargs)
         if f is not None:
             raise TypeError(
@@ -81,7 +75,7 @@ def _array_function(self, func, types, args, kwargs):
     f = FUNCTIONS.get(func)
     if f is not None:
         return f(*args, **kwargs)
-    if func in NONDIFF_FUNCTIONS:
+    if func in PASSTHROUGH:
         return func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
     name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", str(func))
     raise NoRuleError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import broadcast_to
+from . import dispatch
 from ._util import kept_shape, nondiff, normalize_axis, prim
 from .elementwise import divide, multiply, sqrt
 from .shape import reshape
@@ -118,5 +119,47 @@ def std(x, axis=None, ddof=0, keepdims=False):
     """sqrt(var); its derivative is infinite where the variance is 0."""
     return sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims))
 
+
+# ---- NumPy's names (NumPy's signatures; dtype= is ignored: the argument's dtype is kept) --
+def _np_sum(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    dispatch.no_out("sum", out)
+    return sum(a, axis=axis, keepdims=keepdims)
+
+
+def _np_mean(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    dispatch.no_out("mean", out)
+    return mean(a, axis=axis, keepdims=keepdims)
+
+
+def _np_max(a, axis=None, out=None, keepdims=False, **kw):
+    dispatch.no_out("max", out)
+    return max(a, axis=axis, keepdims=keepdims)
+
+
+def _np_min(a, axis=None, out=None, keepdims=False, **kw):
+    dispatch.no_out("min", out)
+    return min(a, axis=axis, keepdims=keepdims)
+
+
+def _np_prod(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    dispatch.no_out("prod", out)
+    return prod(a, axis=axis, keepdims=keepdims)
+
+
+def _np_var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+    dispatch.no_out("var", out)
+    return var(a, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def _np_std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+    dispatch.no_out("std", out)
+    return std(a, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+for _np_func, _ours in {
+    np.sum: _np_sum, np.mean: _np_mean, np.max: _np_max, np.amax: _np_max, np.min: _np_min,
+    np.amin: _np_min, np.prod: _np_prod, np.var: _np_var, np.std: _np_std,
+}.items():
+    dispatch.function(_np_func, _ours)
 
 __all__ = ["sum", "mean", "max", "min", "prod", "var", "std", "expand"]

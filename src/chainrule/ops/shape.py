@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import broadcast_to, sum_to
+from . import dispatch
 from ._util import ByArgnum, normalize_axis, prim
 
 
@@ -118,6 +119,29 @@ def stack(arrays, axis=0):
     """Stack ``arrays`` along a new ``axis``; ā_i is the i-th slot of ā."""
     return _stack(*arrays, axis=axis)
 
+
+# ---- NumPy's names -----------------------------------------------------------------------
+def _np_transpose(a, axes=None):
+    return transpose(a, None if axes is None else tuple(axes))
+
+
+def _np_reshape(a, shape=None, order="C", **kw):
+    if shape is None:
+        shape = kw.get("newshape")
+    return reshape(a, shape)
+
+
+def _np_squeeze(a, axis=None):
+    return squeeze(a, axis)
+
+
+for _np_func, _ours in {
+    np.reshape: _np_reshape, np.transpose: _np_transpose, np.expand_dims: expand_dims,
+    np.squeeze: _np_squeeze, np.ravel: ravel, np.swapaxes: swapaxes, np.moveaxis: moveaxis,
+    np.broadcast_to: broadcast_to, np.concatenate: concatenate, np.stack: stack,
+}.items():
+    dispatch.function(_np_func, _ours)
+dispatch.passthrough(np.shape, np.ndim, np.size)
 
 __all__ = ["reshape", "transpose", "swapaxes", "moveaxis", "expand_dims", "squeeze", "ravel",
            "concatenate", "stack", "broadcast_to", "sum_to"]

@@ -120,9 +120,11 @@ def _label(shape) -> str:
 
 # ---- families of cases ----------------------------------------------------------------------
 
-UNARY_SHAPES = [(), (4,), (3, 2)]
+# The sweep's shapes: scalar, (2,), (3, 2), (1, 2) and 4-wide ones, alone and in the
+# broadcasting pairs (3,1)&(1,4), (4,)&(3,4), (1,2)&(3,2), scalar&array (both ways).
+UNARY_SHAPES = [(), (2,), (4,), (3, 2), (1, 2)]
 BINARY_SHAPES = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((4,), (3, 4)), ((3, 4), (4,)),
-                 ((), (3, 4)), ((3, 4), ()), ((), ())]
+                 ((1, 2), (3, 2)), ((3, 2), (2,)), ((), (3, 4)), ((3, 4), ()), ((), ())]
 
 
 def unary(domain=normal) -> list:

@@ -7,7 +7,19 @@ dispatch tables (ufunc -> primitive, function -> chainrule function).
 from __future__ import annotations
 
 from ..core import Primitive, broadcast_to, cast, sum_to
-from . import dispatch, elementwise, index, linalg, methods, passthrough, reduce, shape, special  # noqa: F401
+from . import (  # noqa: F401
+    dispatch,
+    elementwise,
+    index,
+    linalg,
+    methods,
+    passthrough,
+    reduce,
+    select,
+    shape,
+    specfun,
+    special,
+)
 from .elementwise import *  # noqa: F403
 from .index import at_add, at_set, getitem, scatter_add
 from .linalg import dot, matmul
@@ -25,7 +37,7 @@ from .shape import (
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, reduce, shape, index, linalg, special, passthrough)
+_FAMILIES = (elementwise, reduce, shape, index, linalg, special, specfun, select, passthrough)
 
 
 def registry() -> dict[str, Primitive]:

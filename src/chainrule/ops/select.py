@@ -1,0 +1,3 @@
+"""Selection: sorting, taking, choosing (derivatives flow to the selected entries)."""
+
+from __future__ import annotations

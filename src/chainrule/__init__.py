@@ -9,23 +9,30 @@ np.float64(1.3817732906760363)
 from __future__ import annotations
 
 from . import core, ops  # noqa: F401  (ops attaches the array interface to tracers)
-from .check import GradientCheckError, check_grads, numerical_grad, numerical_jacobian
+from .check import (
+                    GradCheckReport,
+                    GradientCheckError,
+                    check_grads,
+                    numerical_grad,
+                    numerical_jacobian,
+)
 from .core import NoRuleError, Primitive
 from .core import tree as tree
+from .debug import debug_nans
 from .transforms import (
-                         checkpoint,
-                         elementwise_grad,
-                         grad,
-                         hessian,
-                         hvp,
-                         jacfwd,
-                         jacobian,
-                         jacrev,
-                         jvp,
-                         primitive,
-                         stop_gradient,
-                         value_and_grad,
-                         vjp,
+                    checkpoint,
+                    elementwise_grad,
+                    grad,
+                    hessian,
+                    hvp,
+                    jacfwd,
+                    jacobian,
+                    jacrev,
+                    jvp,
+                    primitive,
+                    stop_gradient,
+                    value_and_grad,
+                    vjp,
 )
 
 __version__ = "0.1.0"
@@ -34,5 +41,6 @@ __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "jacobian", "hessian", "hvp",
     "elementwise_grad", "stop_gradient", "checkpoint", "primitive", "Primitive",
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
+    "GradCheckReport", "debug_nans",
     "NoRuleError", "tree",
 ]

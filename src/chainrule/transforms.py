@@ -22,7 +22,15 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .core import JVPTrace, Primitive, ReverseTrace, Tracer, full_unwrap
+from .core import (
+    FinishedJVPTrace,
+    FinishedReverseTrace,
+    JVPTrace,
+    Primitive,
+    ReverseTrace,
+    Tracer,
+    full_unwrap,
+)
 from .core import tree as _tree
 
 __all__ = [
@@ -177,7 +185,10 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_a
     wrapped = _Wrapped(name, f, args, argnums)
     trace = ReverseTrace()
     tracers = [[trace.leaf(x) for x in leaves] for leaves in wrapped.leaves]
-    out = f(*wrapped.substitute(tracers), **kwargs)
+    try:
+        out = f(*wrapped.substitute(tracers), **kwargs)
+    finally:
+        trace.__class__ = FinishedReverseTrace  # its tracers may not be used again
     out, aux = _split_aux(out, has_aux, name)
     out_leaves, out_def = _tree.flatten(out)
     values = [_unwrap_level(o, trace) for o in out_leaves]
@@ -222,7 +233,53 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     be called many times (the tape is walked once per call).
     """
     out, fn, aux = _vjp(f, primals, {}, tuple(range(len(primals))), has_aux, "vjp")
+    _protect_saved(fn)
     return (out, fn, aux) if has_aux else (out, fn)
+
+
+def _protect_saved(vjp_fn: Callable) -> None:
+    """Make the arrays the backward pass will read read-only while ``vjp_fn`` lives.
+
+    Writing into one of them in place (``x += 1``) between ``vjp`` and ``vjp_fn(ā)`` would
+    silently change the gradient; read-only, the write fails at once, where it is made
+    (NumPy's "assignment destination is read-only"). The flags are restored when
+    ``vjp_fn`` is released.
+    """
+    trace = vjp_fn.__closure__ and next(
+        (c.cell_contents for c in vjp_fn.__closure__
+         if isinstance(c.cell_contents, ReverseTrace)), None)
+    if trace is None:
+        return
+    touched: list[np.ndarray] = []
+    seen: set[int] = set()
+
+    def protect(a: Any) -> None:
+        while isinstance(a, np.ndarray) and id(a) not in seen:
+            seen.add(id(a))
+            if a.flags.writeable:
+                a.flags.writeable = False
+                touched.append(a)
+            a = a.base
+
+    for node in trace.tape:
+        protect(node._value)
+        if node._record is not None:
+            for v in node._record[1]:
+                protect(v)
+
+    def depth(a: np.ndarray) -> int:
+        n = 0
+        while isinstance(a.base, np.ndarray):
+            a, n = a.base, n + 1
+        return n
+
+    def restore(arrays: list[np.ndarray] = touched) -> None:
+        for a in sorted(arrays, key=depth):  # a base before its views
+            try:
+                a.flags.writeable = True
+            except ValueError:  # its base is read-only for reasons of its own
+                pass
+    weakref.finalize(vjp_fn, restore)
 
 
 def _scalar_seed(out: Any, f: Callable, name: str, has_aux: bool) -> Any:
@@ -310,7 +367,10 @@ def _jvp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...],
     trace = JVPTrace()
     tracers = [[trace.leaf(x, t) for x, t in zip(leaves, ts)]
                for leaves, ts in zip(wrapped.leaves, tangents)]
-    out = f(*wrapped.substitute(tracers), **kwargs)
+    try:
+        out = f(*wrapped.substitute(tracers), **kwargs)
+    finally:
+        trace.__class__ = FinishedJVPTrace  # its tracers may not be used again
     out_leaves, out_def = _tree.flatten(out)
     values, tans = [], []
     for o in out_leaves:

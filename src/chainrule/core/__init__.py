@@ -5,12 +5,12 @@ Knows nothing about NumPy's namespace or about neural networks.
 
 from . import tree
 from .fit import broadcast_to, cast, sum_to
-from .forward import JVPTrace, JVPTracer
+from .forward import FinishedJVPTrace, JVPTrace, JVPTracer
 from .primitive import Primitive, Tracer, full_unwrap, new_level, primitive
-from .reverse import NoRuleError, ReverseTrace, ReverseTracer
+from .reverse import FinishedReverseTrace, NoRuleError, ReverseTrace, ReverseTracer
 
 __all__ = [
     "Primitive", "Tracer", "primitive", "full_unwrap", "new_level",
     "ReverseTrace", "ReverseTracer", "JVPTrace", "JVPTracer", "NoRuleError",
-    "sum_to", "broadcast_to", "cast", "tree",
+    "sum_to", "broadcast_to", "cast", "tree", "FinishedReverseTrace", "FinishedJVPTrace",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from .fit import fit_tangent
 from .primitive import MissingRule, Primitive, Tracer, new_level
-from .reverse import cannot_differentiate, no_rule
+from .reverse import cannot_differentiate, escaped, no_rule
 
 __all__ = ["JVPTrace", "JVPTracer"]
 
@@ -86,3 +86,13 @@ class JVPTrace:
         out._value = ans
         out._tangent = fit_tangent(out_tangent, ans)
         return out
+
+
+class FinishedJVPTrace(JVPTrace):
+    """A forward trace whose function has returned: its tracers escaped if used again."""
+
+    __slots__ = ()
+
+    def process(self, prim: Primitive, args: Sequence[Any], kwargs: dict) -> Any:
+        raise escaped("forward-mode (jvp, jacfwd ...)")
+

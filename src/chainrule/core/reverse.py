@@ -23,6 +23,11 @@ from .primitive import MissingRule, Primitive, Tracer, new_level
 __all__ = ["ReverseTrace", "ReverseTracer", "NoRuleError"]
 
 
+debug_hook: Any = None
+"""Called as ``hook(node, record, parent, ā, ā_parent)`` after each VJP rule while
+:func:`chainrule.debug_nans` is active (``None`` otherwise: one test per rule call)."""
+
+
 class NoRuleError(NotImplementedError, TypeError):
     """A primitive lacks the derivative rule the requested mode needs."""
 
@@ -185,6 +190,7 @@ class ReverseTrace:
         record's saved values are released as soon as the walk has passed it.
         """
         tape = self.tape
+        hook = debug_hook
         cts: list[Any] = [None] * len(tape)
         start = -1
         for t, g in seeds:
@@ -210,6 +216,8 @@ class ReverseTrace:
                     gi = rule(g, ans, *args) if kw is None else rule(g, ans, *args, **kw)
                     if gi is None:
                         continue
+                    if hook is not None:
+                        hook(node, record, parent, g, gi)
                     pv = parent._value
                     if gi.__class__ is not ndarray or gi.dtype is not pv.dtype or \
                             gi.shape != pv.shape:
@@ -223,3 +231,23 @@ class ReverseTrace:
                 prev = cts[j]
                 cts[j] = gi if prev is None else prev + gi
         return cts
+
+
+def escaped(kind: str) -> TypeError:
+    return TypeError(
+        f"a traced value from a {kind} transform that has already returned was used in a new "
+        "operation: it escaped its transform (stored in a global, a list or an attribute "
+        "while the function was being differentiated), and its derivative can no longer be "
+        "recorded. Return it from the function instead (as an output, or as aux with "
+        "has_aux=True), or store chainrule.stop_gradient(x), which is a plain array.")
+
+
+class FinishedReverseTrace(ReverseTrace):
+    """A reverse trace whose function has returned: its tape can still be walked, but its
+    tracers can no longer take part in new operations."""
+
+    __slots__ = ()
+
+    def process(self, prim: Primitive, args: Sequence[Any], kwargs: dict) -> Any:
+        raise escaped("reverse-mode (grad, vjp, jacrev ...)")
+

@@ -1,0 +1,50 @@
+"""Every error on docs/errors.md: its example raises it, with the documented key words."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.numpy as cnp
+
+PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "errors.md"
+_BLOCK = re.compile(r"```python\n(.*?)```\nraises: (\w+): (.+)", re.S)
+
+
+def _examples() -> list[tuple[str, str, str, list[str]]]:
+    text = PAGE.read_text(encoding="utf-8")
+    out = []
+    section = ""
+    for part in re.split(r"^## ", text, flags=re.M)[1:]:
+        section = part.splitlines()[0].strip()
+        for k, (code, kind, words) in enumerate(_BLOCK.findall(part)):
+            out.append((f"{section} [{k}]", code, kind,
+                        [w.strip() for w in words.splitlines()[0].split("|")]))
+    return out
+
+
+EXAMPLES = _examples()
+
+
+def test_the_page_documents_every_error_kind():
+    kinds = {kind for _, _, kind, _ in EXAMPLES}
+    assert len(EXAMPLES) >= 20
+    assert {"TypeError", "ValueError", "NoRuleError", "FloatingPointError",
+            "GradientCheckError"} <= kinds
+
+
+@pytest.mark.parametrize("name, code, kind, words", EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_example_raises_what_the_page_says(name, code, kind, words):
+    expected = {"NoRuleError": cr.NoRuleError, "GradientCheckError": cr.GradientCheckError,
+                "FloatingPointError": FloatingPointError, "TypeError": TypeError,
+                "ValueError": ValueError}[kind]
+    env = {"np": np, "cr": cr, "cnp": cnp}
+    with np.errstate(all="ignore"), pytest.raises(expected) as info:
+        exec(compile(code, f"<docs/errors.md: {name}>", "exec"), env)
+    message = str(info.value)
+    for w in words:
+        assert w in message, f"{name}: {w!r} is not in the message:\n{message}"

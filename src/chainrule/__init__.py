@@ -19,6 +19,7 @@ from .check import (
 from .core import NoRuleError, Primitive
 from .core import tree as tree
 from .debug import debug_nans
+from .explain import Explanation, explain
 from .transforms import (
                     checkpoint,
                     elementwise_grad,
@@ -42,5 +43,5 @@ __all__ = [
     "elementwise_grad", "stop_gradient", "checkpoint", "primitive", "Primitive",
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
-    "NoRuleError", "tree",
+    "NoRuleError", "tree", "explain", "Explanation",
 ]

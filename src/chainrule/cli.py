@@ -3,6 +3,10 @@
 ``chainrule demo`` prints the lecture's first worked examples computed by chainrule: the
 forward and reverse tables of y1 = sin(w1 x + w0), y2 = cos(w1 x + w0), and the gradient of
 the two-layer MLP cost next to the lecture's hand-derived one.
+
+``chainrule explain "sin(w1*x + w0)" --at w0=0.5 w1=2 x=1.5 --wrt w1`` prints the evaluation
+trace of an expression in NumPy syntax, with its forward-mode tangents and reverse-mode
+adjoints (see :mod:`chainrule.explain`).
 """
 
 from __future__ import annotations
@@ -61,16 +65,119 @@ def demo(argv: Sequence[str]) -> int:
     return 0
 
 
+_EXPLAIN_HELP = """\
+The evaluation trace of an expression, as the lecture's tables: one row per value (a1, a2,
+...), the tangents (forward mode, seeded at --wrt) and the adjoints (reverse mode, seeded
+at --output). Without --wrt/--output/--cotangent/--tangent both are shown, seeded at the
+first variable and at output 0.
+
+The expression is NumPy syntax evaluated with chainrule.numpy: numbers, variables,
++ - * / ** @, functions (sin, exp, sum, ..., also as np.sin, np.linalg.norm), indexing, and
+tuples for several outputs, e.g. "(sin(w1*x + w0), cos(w1*x + w0))".
+
+example: chainrule explain "sin(w1*x + w0)" --at w0=0.5 w1=2 x=1.5 --wrt w1
+"""
+
+
+def _parse_number(text: str, what: str) -> np.ndarray:
+    """A number or a (nested) list of numbers, as a float64 array."""
+    import ast
+    try:
+        v = ast.literal_eval(text.strip())
+        a = np.asarray(v, dtype=np.float64)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise ValueError(f"{what}: {text!r} is not a number or a list of numbers "
+                         "(write 1.5, or [1, 2, 3])") from None
+    return a
+
+
+def explain_command(argv: Sequence[str]) -> int:
+    from .explain import ExpressionError, compile_expression, explain
+
+    p = argparse.ArgumentParser(prog="chainrule explain", description=_EXPLAIN_HELP,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("expression", help='NumPy syntax, e.g. "sin(w1*x + w0)"')
+    p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE",
+                   help="the value of each variable (a number or a list: x=[1,2,3])")
+    p.add_argument("--wrt", help="the variable to seed the tangent at (forward mode)")
+    p.add_argument("--tangent", help="its tangent (default: ones)")
+    p.add_argument("--output", type=int, help="the output to seed the adjoint at (from 0)")
+    p.add_argument("--cotangent", help="its cotangent (default: ones)")
+    p.add_argument("--ascii", action="store_true", help="write ȧ/ā as dot_a/bar_a")
+    p.add_argument("--dot", action="store_true", help="print the graph as graphviz DOT text")
+    p.add_argument("--saved", action="store_true", help="also list what backward keeps alive")
+    p.add_argument("--cost", action="store_true", help="also time value vs value and gradient")
+    a = p.parse_args(argv)
+
+    def fail(msg: str) -> int:
+        print(f"chainrule explain: error: {msg}", file=sys.stderr)
+        return 2
+
+    values: dict[str, np.ndarray] = {}
+    for item in a.at:
+        name, eq, text = item.partition("=")
+        name = name.strip()
+        if not eq or not name:
+            return fail(f"--at {item!r}: write NAME=VALUE, e.g. --at x=1.5")
+        try:
+            values[name] = _parse_number(text, f"--at {name}")
+        except ValueError as e:
+            return fail(str(e))
+    try:
+        f, names = compile_expression(a.expression, list(values))
+    except ExpressionError as e:
+        return fail(str(e))
+    if not names:
+        return fail("the expression has no variables; give it one and its value with --at")
+    show_all = a.wrt is None and a.output is None and a.cotangent is None and a.tangent is None
+    try:
+        tangent = None if a.tangent is None else _parse_number(a.tangent, "--tangent")
+        cotangent = None if a.cotangent is None else _parse_number(a.cotangent, "--cotangent")
+        if a.wrt is not None and a.wrt not in names:
+            return fail(f"--wrt {a.wrt}: not a variable; the variables are {', '.join(names)}")
+        ex = explain(f, *(values[n] for n in names))
+        if a.wrt is not None or a.tangent is not None or show_all:
+            ex = ex.forward(wrt=a.wrt if a.wrt is not None else 0, tangent=tangent)
+        if a.output is not None or a.cotangent is not None or show_all:
+            ex = ex.backward(output=a.output if a.output is not None else 0,
+                             cotangent=cotangent)
+    except (ValueError, TypeError, ArithmeticError) as e:
+        return fail(str(e))
+    if a.dot:
+        print(ex.to_dot(ascii=a.ascii), end="")
+        return 0
+    at = ", ".join(f"{n} = {_fmt_value(values[n])}" for n in names)
+    print(f"f({', '.join(names)}) = {a.expression.strip()}   at {at}\n")
+    print(ex.to_text(ascii=True if a.ascii else None))
+    if a.saved:
+        print()
+        print(ex.saved())
+    if a.cost:
+        print()
+        print(ex.cost().to_text(ascii=True if a.ascii else None))
+    return 0
+
+
+def _fmt_value(v: np.ndarray) -> str:
+    return np.array2string(v, separator=", ") if v.ndim else f"{v.item():g}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
-        print("usage: chainrule demo [--w0 W0 --w1 W1 --x X]\n\n"
-              "  demo   the lecture's sin/cos tables and MLP gradient, computed by chainrule")
+        print("usage: chainrule demo [--w0 W0 --w1 W1 --x X]\n"
+              "       chainrule explain EXPRESSION --at NAME=VALUE ... [--wrt NAME] "
+              "[--output K]\n\n"
+              "  demo      the lecture's sin/cos tables and MLP gradient, computed by chainrule\n"
+              "  explain   the evaluation trace of an expression: values, tangents, adjoints")
         return 0 if argv else 2
     cmd, rest = argv[0], argv[1:]
     if cmd == "demo":
         return demo(rest)
-    print(f"chainrule: unknown command {cmd!r}; try 'chainrule demo'", file=sys.stderr)
+    if cmd == "explain":
+        return explain_command(rest)
+    print(f"chainrule: unknown command {cmd!r}; try 'chainrule demo' or 'chainrule explain'",
+          file=sys.stderr)
     return 2
 
 

@@ -22,18 +22,22 @@ $(VENV)/.test: pyproject.toml $(VENV)/.core
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.demo: pyproject.toml $(VENV)/.core
+	$(PY) -m pip install --quiet -e '.[demo]'
+	touch $@
+
 $(VENV)/.bench: pyproject.toml $(VENV)/.test
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
-demo: $(VENV)/.core
-	$(VENV)/bin/chainrule demo
+demo: $(VENV)/.demo
+	$(VENV)/bin/chainrule demo iris
 
 lint: $(VENV)/.test
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks examples docs
 
 test: $(VENV)/.test
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks examples docs
 	$(PY) -m pytest
 
 bench: $(VENV)/.bench

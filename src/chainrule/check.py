@@ -365,7 +365,8 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 1,
     if order >= 2:
         out = f(*args)
         if "rev" in modes:
-            u = _tree.tree_map(lambda o: rng.standard_normal(np.shape(o)), out)
+            u = _tree.tree_map(  # in the output's own dtype (f may cast to float32)
+                lambda o: rng.standard_normal(np.shape(o)).astype(np.asarray(o).dtype), out)
 
             def vjp_of(*xs):
                 return vjp(f, *xs)[1](u)

@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     index,
     linalg,
     methods,
+    misc,
     passthrough,
     reduce,
     select,
@@ -37,7 +38,8 @@ from .shape import (
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, reduce, shape, index, linalg, special, specfun, select, passthrough)
+_FAMILIES = (elementwise, reduce, shape, index, linalg, special, specfun, select, misc,
+             passthrough)
 
 
 def registry() -> dict[str, Primitive]:

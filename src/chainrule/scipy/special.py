@@ -1,24 +1,95 @@
-"""``chainrule.scipy.special``: stable, differentiable special functions.
+"""``chainrule.scipy.special``: stable, differentiable special functions (SciPy not needed).
 
-Signatures follow SciPy (``softmax``/``log_softmax``/``logsumexp`` default to ``axis=None``,
-all entries). SciPy itself is not needed.
+Signatures and values follow SciPy (``softmax``/``log_softmax``/``logsumexp`` default to
+``axis=None``, all entries). Each function is a chainrule primitive (or, for ``logsumexp``
+with weights ``b``, a composite of primitives), so it differentiates in forward and reverse
+mode to any order. Conventions at singular points are in each primitive's docstring
+(:mod:`chainrule.ops.special`, :mod:`chainrule.ops.specfun`); in short:
+
+* ``logsumexp`` of an all -inf slice is -inf with derivative 0 (entries at -inf carry no
+  weight); ``softmax`` there is 0 and ``log_softmax`` -inf, with finite derivatives;
+* ``xlogy``/``xlog1py`` are 0 where x = 0, and so is their derivative in y;
+* ``entr`` is -inf below 0, with derivative 0 there and +inf at 0.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..core import full_unwrap
 from ..ops import elementwise as _ew
+from ..ops import specfun as _sf
 from ..ops import special as _special
+from ..ops._util import normalize_axis as _normalize_axis
+from ..ops.reduce import sum as _sum
+from ..ops.shape import reshape as _reshape
 
 expit = _special.logistic
+log_expit = _special.log_expit
+logit = _special.logit
+erf = _sf.erf
+erfc = _sf.erfc
+erfinv = _sf.erfinv
+erfcinv = _sf.erfcinv
+gammaln = _sf.gammaln
+gamma = _sf.gamma
+digamma = _sf.digamma
+psi = _sf.digamma
+polygamma = _sf.polygamma
+xlogy = _sf.xlogy
+xlog1py = _sf.xlog1py
+entr = _sf.entr
+ndtr = _sf.ndtr
+ndtri = _sf.ndtri
+log_ndtr = _sf.log_ndtr
 
 
-def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False) -> Any:
-    """log Σ exp(a) (times ``b`` inside the sum when given), stable for large |a|."""
-    if b is not None:
-        return _special.logsumexp(a + _ew.log(b), axis=axis, keepdims=keepdims)
-    return _special.logsumexp(a, axis=axis, keepdims=keepdims)
+def _weighted_logsumexp(a: Any, b: Any, axis: Any, keepdims: bool) -> tuple[Any, Any]:
+    """log |Σ b e^a| and the sign of Σ b e^a (a plain array), as a composite:
+    m + log|Σ b e^{a - m}| with m the (constant) largest finite a of each slice, so that
+    ā_a = ā b e^{a - m} / Σ b e^{a - m} and ā_b = ā e^{a - m} / Σ b e^{a - m}. Where the sum
+    is 0 (all a = -inf, or weights that cancel) the value is -inf with derivative 0."""
+    av, bv = full_unwrap(a), full_unwrap(b)
+    shp = np.broadcast_shapes(np.shape(av), np.shape(bv))
+    axes = _normalize_axis(axis, len(shp))
+    m = np.maximum.reduce(np.broadcast_to(np.asarray(av), shp), axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0).astype(np.result_type(av, 0.0), copy=False)
+    s = _sum(b * _ew.exp(a - m), axis=axes, keepdims=True)
+    sv = full_unwrap(s)
+    zero = np.equal(sv, 0)
+    if zero.any():
+        s = _ew.where(zero, 1, s)
+    out = _ew.log(_ew.absolute(s)) + m
+    if zero.any():
+        out = _ew.where(zero, -np.inf, out)
+    sign = np.sign(sv)
+    if not keepdims:
+        kept = tuple(n for i, n in enumerate(shp) if i not in axes)
+        out, sign = _reshape(out, kept), sign.reshape(kept)
+    return out, sign
+
+
+def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
+              return_sign: bool = False) -> Any:
+    """log Σ exp(a) over ``axis`` (of Σ b exp(a) with weights ``b``, which may be negative),
+    stable for large |a|. With ``return_sign`` returns (log|Σ|, sign of Σ) — the sign is a
+    plain array (no derivative); without it a negative sum gives NaN, as SciPy."""
+    if b is None:
+        out = _special.logsumexp(a, axis=axis, keepdims=keepdims)
+        if not return_sign:
+            return out
+        ov = np.asarray(full_unwrap(out))
+        one, zero, nan = (ov.dtype.type(v) for v in (1, 0, np.nan))
+        sign = np.where(np.isneginf(ov), zero, np.where(np.isnan(ov), nan, one))
+        return out, sign[()] if sign.ndim == 0 else sign
+    out, sign = _weighted_logsumexp(a, b, axis, keepdims)
+    if return_sign:
+        return out, sign
+    if np.any(sign < 0):
+        out = _ew.where(sign < 0, np.nan, out)
+    return out
 
 
 def softmax(x: Any, axis: Any = None) -> Any:
@@ -31,9 +102,6 @@ def log_softmax(x: Any, axis: Any = None) -> Any:
     return _special.log_softmax(x, axis=axis)
 
 
-def logit(p: Any) -> Any:
-    """log(p / (1 - p)), the inverse of ``expit``."""
-    return _ew.log(p / (1 - p))
-
-
-__all__ = ["expit", "logit", "logsumexp", "softmax", "log_softmax"]
+__all__ = ["expit", "logit", "log_expit", "logsumexp", "softmax", "log_softmax", "erf", "erfc",
+           "erfinv", "erfcinv", "gammaln", "gamma", "digamma", "psi", "polygamma", "xlogy",
+           "xlog1py", "entr", "ndtr", "ndtri", "log_ndtr"]

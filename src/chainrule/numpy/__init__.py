@@ -21,9 +21,15 @@ from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
 from ..ops.dispatch import UFUNCS as _UFUNCS
 from . import linalg  # noqa: F401
 
-for _f, _impl in {**_UFUNCS, **_FUNCTIONS}.items():
-    if getattr(_f, "__module__", "numpy") != "numpy.linalg":
-        globals()[_f.__name__] = _impl
+_RULES = {**_UFUNCS, **_FUNCTIONS}
+for _name in dir(_np):  # by NumPy's own names, aliases included (concat, permute_dims, acos)
+    _f = getattr(_np, _name)
+    try:
+        _impl = _RULES.get(_f)
+    except TypeError:  # an unhashable attribute
+        continue
+    if _impl is not None and not _name.startswith("_"):
+        globals()[_name] = _impl
 
 abs = _ops.absolute  # noqa: A001
 absolute = _ops.absolute

@@ -9,9 +9,10 @@ import numpy as _np
 
 from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
 
-for _f, _impl in _FUNCTIONS.items():
-    if getattr(_f, "__module__", None) == "numpy.linalg":
-        globals()[_f.__name__] = _impl
+for _name in dir(_np.linalg):  # by numpy.linalg's own names, aliases included
+    _impl = _FUNCTIONS.get(getattr(_np.linalg, _name)) if not _name.startswith("_") else None
+    if _impl is not None:
+        globals()[_name] = _impl
 
 
 def __getattr__(name: str) -> Any:

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Primitive
+from ..core import Primitive, Tracer, full_unwrap
 
-__all__ = ["ByArgnum", "prim", "nondiff", "kept_shape", "normalize_axis", "ndim", "shape"]
+__all__ = ["ByArgnum", "prim", "nondiff", "kept_shape", "normalize_axis", "ndim", "shape",
+           "plain"]
 
 
 class ByArgnum:
@@ -94,3 +95,12 @@ def shape(x: Any) -> tuple[int, ...]:
     """``x.shape`` without NumPy's dispatch."""
     s = getattr(x, "shape", None)
     return np.shape(x) if s is None else s
+
+
+def plain(x: Any) -> Any:
+    """``x`` with every traced value replaced by its plain value (in lists and tuples too)."""
+    if isinstance(x, Tracer):
+        return full_unwrap(x)
+    if type(x) is list or type(x) is tuple:
+        return type(x)(plain(i) for i in x)
+    return x

@@ -8,25 +8,15 @@ differentiates as written; a NumPy function without a rule raises, naming it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..core import Tracer, cast, full_unwrap
 from ..core.reverse import NoRuleError
 from . import elementwise as ew
 from . import linalg, reduce, shape
+from ._util import plain
 from .dispatch import FUNCTIONS, PASSTHROUGH, UFUNCS
 from .index import IndexHelper, check_index, getitem
-
-
-def _plain(x: Any) -> Any:
-    """``x`` with every traced value replaced by its plain value (lists and tuples too)."""
-    if isinstance(x, Tracer):
-        return full_unwrap(x)
-    if type(x) is list or type(x) is tuple:
-        return type(x)(_plain(i) for i in x)
-    return x
 
 
 def _lost_derivative(kind: str) -> TypeError:
@@ -76,7 +66,7 @@ def _array_function(self, func, types, args, kwargs):
     if f is not None:
         return f(*args, **kwargs)
     if func in PASSTHROUGH:
-        return func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+        return func(*plain(args), **{k: plain(v) for k, v in kwargs.items()})
     name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", str(func))
     raise NoRuleError(
         f"{name} has no chainrule derivative rule, so it cannot be applied to a traced value "

@@ -63,7 +63,7 @@ import numpy as np
 from ..core import Tracer, broadcast_to, cast, full_unwrap
 from . import dispatch
 from . import elementwise as _ew
-from ._util import normalize_axis, prim
+from ._util import normalize_axis, plain, prim
 from .index import at_add, at_set, getitem, scatter_add
 from .linalg import inv, lstsq, matmul, outer, trace
 from .reduce import cumprod_, mean, np_convolve
@@ -86,15 +86,6 @@ _range = builtins.range
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-
-
-def _plain(obj: Any) -> Any:
-    """``obj`` with every traced value replaced by its plain value (in lists and tuples too)."""
-    if isinstance(obj, Tracer):
-        return full_unwrap(obj)
-    if type(obj) is list or type(obj) is tuple:
-        return type(obj)(_plain(o) for o in obj)
-    return obj
 
 
 def _to(x: Any, dtype: Any) -> Any:
@@ -385,7 +376,7 @@ def _weak(obj: Any) -> Any:
     """For dtype promotion: a Python scalar as it is (weak), anything else as its values."""
     if isinstance(obj, (int, float, complex)) and not isinstance(obj, bool):
         return obj
-    return np.asarray(_plain(obj))
+    return np.asarray(plain(obj))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
@@ -398,7 +389,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
     if dtype is not None and np.issubdtype(dtype, np.integer):
-        return np.linspace(_plain(start), _plain(stop), num, endpoint, retstep, dtype, axis)
+        return np.linspace(plain(start), plain(stop), num, endpoint, retstep, dtype, axis)
     div = (num - 1) if endpoint else num
     dt = np.result_type(_weak(start), _weak(stop))
     if dt.kind not in "fc":
@@ -431,7 +422,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     ``base`` (∂/∂base = y base^(y-1))."""
     if not traced(start, stop, base):
         return np.logspace(start, stop, num, endpoint, base, dtype, axis)
-    if not isinstance(base, (float, int)) and np.ndim(_plain(base)):
+    if not isinstance(base, (float, int)) and np.ndim(plain(base)):
         # NumPy broadcasts an array base with the others; it may change what axis means
         parts = [as_array(a) for a in (start, stop, base)]
         ndmax = len(np.broadcast_shapes(*(p.shape for p in parts)))
@@ -440,7 +431,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     if traced(start, stop):
         y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
     else:
-        y = np.linspace(_plain(start), _plain(stop), num=num, endpoint=endpoint, axis=axis)
+        y = np.linspace(plain(start), plain(stop), num=num, endpoint=endpoint, axis=axis)
     out = _ew.power(base, y)
     return out if dtype is None else _to(out, _real_floating(dtype, "logspace"))
 
@@ -555,12 +546,12 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """``np.histogram``: the counts are piecewise constant in ``a`` (plain, derivative 0);
     with traced ``weights`` the weighted counts are linear in them. Edges are plain."""
     if not traced(weights):
-        return np.histogram(_plain(a), _plain(bins), _plain(range), density, weights)
-    av = np.asarray(_plain(a))
+        return np.histogram(plain(a), plain(bins), plain(range), density, weights)
+    av = np.asarray(plain(a))
     w = as_array(weights)
     if w.shape != av.shape:
         raise ValueError("weights should have the same shape as a.")
-    _, edges = np.histogram(av, _plain(bins), _plain(range))  # NumPy's checks and edges
+    _, edges = np.histogram(av, plain(bins), plain(range))  # NumPy's checks and edges
     flat = av.reshape(-1)
     idx = np.searchsorted(edges, flat, side="right")  # 0 and len(edges): outside
     idx[flat == edges[-1]] -= 1  # the last bin is closed
@@ -576,14 +567,14 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
     """``np.histogramdd``: as ``histogram``, in D dimensions (NumPy's binning: each
     coordinate's bin by its edges, the last bin closed)."""
     if not traced(weights):
-        return np.histogramdd(_plain(sample), _plain(bins), _plain(range), density, weights)
-    sp = _plain(sample)
+        return np.histogramdd(plain(sample), plain(bins), plain(range), density, weights)
+    sp = plain(sample)
     try:
         N, D = sp.shape
     except (AttributeError, ValueError):
         sp = np.atleast_2d(sp).T
         N, D = sp.shape
-    _, edges = np.histogramdd(sp, _plain(bins), _plain(range))
+    _, edges = np.histogramdd(sp, plain(bins), plain(range))
     w = as_array(weights)
     if w.shape != (N,):
         raise ValueError("The weights and list don't have the same length.")
@@ -609,12 +600,12 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
 def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """``np.histogram2d``: ``histogramdd`` of the pairs (x_j, y_j)."""
     if not traced(weights):
-        return np.histogram2d(_plain(x), _plain(y), _plain(bins), _plain(range), density,
+        return np.histogram2d(plain(x), plain(y), plain(bins), plain(range), density,
                               weights)
-    xv, yv = _plain(x), _plain(y)
+    xv, yv = plain(x), plain(y)
     if len(xv) != len(yv):
         raise ValueError("x and y must have the same length.")
-    bins = _plain(bins)
+    bins = plain(bins)
     try:
         n = len(bins)
     except TypeError:

@@ -528,7 +528,8 @@ def step_size_page(path: str | None = None, plot: str | None = None) -> str:
                      f"{errs['complex'][i]:.1e} |")
     lines += ["", "Forward differences lose to rounding below h ≈ 1e-8 (error ≈ ε/h), central "
               "ones below h ≈ 1e-5;", "the complex step has no subtraction, so it stays at "
-              "rounding level however small h is.", ""]
+              "rounding level however small h is.", "",
+              "![error against step size](finite-differences.png)", ""]
     text = "\n".join(lines)
     if path is not None:
         with open(path, "w", encoding="utf-8") as fh:

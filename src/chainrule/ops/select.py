@@ -63,6 +63,19 @@ def take_along_axis(arr, indices, axis=-1):
     return take_along(arr, indices, axis)
 
 
+def _along_axis_index(shape, ind, ax):
+    """The advanced index picking ``ind`` along axis ``ax`` and every entry elsewhere."""
+    idx = []
+    for d, n in enumerate(shape):
+        if d == ax:
+            idx.append(ind)
+        else:
+            s = [1] * len(shape)
+            s[d] = n
+            idx.append(np.arange(n).reshape(s))
+    return idx
+
+
 def take_along(arr, indices, axis=-1, distinct=False):
     """``take_along_axis`` on any input; ``distinct=True`` promises that no entry is taken
     twice (a permutation: the adjoint scatters by assignment)."""
@@ -76,14 +89,7 @@ def take_along(arr, indices, axis=-1, distinct=False):
     ax = _axis(axis, x.ndim)
     if ind.ndim != x.ndim:
         raise ValueError("`indices` and `arr` must have the same number of dimensions")
-    idx = []
-    for d, n in enumerate(x.shape):
-        if d == ax:
-            idx.append(ind)
-        else:
-            shape = [1] * x.ndim
-            shape[d] = n
-            idx.append(np.arange(n).reshape(shape))
+    idx = _along_axis_index(x.shape, ind, ax)
     return getitem(x, Distinct(idx) if distinct else tuple(idx))
 
 
@@ -97,14 +103,7 @@ def put_along_axis(arr, indices, values, axis):
         x = _flat(x)
         axis = 0
     ax = _axis(axis, x.ndim)
-    idx = []
-    for d, n in enumerate(x.shape):
-        if d == ax:
-            idx.append(ind)
-        else:
-            shape = [1] * x.ndim
-            shape[d] = n
-            idx.append(np.arange(n).reshape(shape))
+    idx = _along_axis_index(x.shape, ind, ax)
     shape = np.broadcast_shapes(*(i.shape for i in idx))
     return at_set(x, broadcast_to(as_array(values), shape), tuple(idx))
 

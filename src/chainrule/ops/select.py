@@ -55,6 +55,14 @@ def _flat(x):
     return reshape(x, (-1,))
 
 
+def _flat_or_axis(x, axis):
+    """NumPy's ``axis=None`` convention: the raveled array along axis 0; else ``axis``
+    normalised."""
+    if axis is None:
+        return _flat(x), 0
+    return x, _axis(axis, x.ndim)
+
+
 def take_along_axis(arr, indices, axis=-1):
     """``np.take_along_axis``: out[..., i, ...] = arr[..., indices[..., i, ...], ...] (a
     gather; its adjoint scatter-adds)."""
@@ -84,9 +92,7 @@ def take_along(arr, indices, axis=-1, distinct=False):
     if axis is None:
         if ind.ndim != 1:
             raise ValueError("when axis=None, `indices` must have a single dimension.")
-        x = _flat(x)
-        axis = 0
-    ax = _axis(axis, x.ndim)
+    x, ax = _flat_or_axis(x, axis)
     if ind.ndim != x.ndim:
         raise ValueError("`indices` and `arr` must have the same number of dimensions")
     idx = _along_axis_index(x.shape, ind, ax)
@@ -99,10 +105,7 @@ def put_along_axis(arr, indices, values, axis):
     ``axis``. Where an index repeats, the last write lands (NumPy's)."""
     x = as_array(arr)
     ind = _indices(indices)
-    if axis is None:
-        x = _flat(x)
-        axis = 0
-    ax = _axis(axis, x.ndim)
+    x, ax = _flat_or_axis(x, axis)
     idx = _along_axis_index(x.shape, ind, ax)
     shape = np.broadcast_shapes(*(i.shape for i in idx))
     return at_set(x, broadcast_to(as_array(values), shape), tuple(idx))
@@ -116,10 +119,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     dispatch.no_out("take", out)
     x = as_array(a)
     ind = _indices(indices)
-    if axis is None:
-        x = _flat(x)
-        axis = 0
-    ax = _axis(axis, x.ndim)
+    x, ax = _flat_or_axis(x, axis)
     n = x.shape[ax]
     if mode == "wrap":
         ind = ind % n
@@ -162,10 +162,7 @@ def compress(condition, a, axis=None, out=None):
     if cond.ndim != 1:
         raise ValueError("condition must be a 1-d array")
     x = as_array(a)
-    if axis is None:
-        x = _flat(x)
-        axis = 0
-    ax = _axis(axis, x.ndim)
+    x, ax = _flat_or_axis(x, axis)
     keep = np.nonzero(cond)[0]
     if keep.size and keep[-1] >= x.shape[ax]:
         raise IndexError(f"index {keep[-1]} is out of bounds for axis {ax} with size "

@@ -141,15 +141,15 @@ class ReverseTrace:
             else:
                 ans = prim.impl(va, vb, **kwargs) if kwargs else prim.impl(va, vb)
             if a is not None:
-                r = vjps[0]
-                if r is None or r.__class__ is MissingRule:
-                    raise cannot_differentiate(prim, "reverse", 0, r)
-                parents = ((r, a),)
+                ra = vjps[0]
+                if ra is None or ra.__class__ is MissingRule:
+                    raise cannot_differentiate(prim, "reverse", 0, ra)
+                parents = ((ra, a),)
             if b is not None:
-                r = vjps[1]
-                if r is None or r.__class__ is MissingRule:
-                    raise cannot_differentiate(prim, "reverse", 1, r)
-                parents = ((parents[0][0], a), (r, b)) if a is not None else ((r, b),)
+                rb = vjps[1]
+                if rb is None or rb.__class__ is MissingRule:
+                    raise cannot_differentiate(prim, "reverse", 1, rb)
+                parents = ((ra, a), (rb, b)) if a is not None else ((rb, b),)
         else:
             vals, parents, ans = self._process_many(prim, args, kwargs, vjps)
         out = ReverseTracer()

@@ -666,3 +666,16 @@ def test_transforms_keep_the_function_name():
     assert "loss" in cr.grad(loss).__name__
     assert cr.value_and_grad(loss).__name__ == "loss"
     assert cr.jacrev(loss).__name__ == "loss"
+
+
+def test_arrays_a_pending_vjp_needs_are_read_only_until_it_is_released():
+    c = np.array([3.0, 4.0])
+    x = np.array([1.0, 2.0])
+    out, back = cr.vjp(lambda x: np.sin(x) * c, x)
+    with pytest.raises(ValueError, match="read-only"):
+        c[0] = 10.0
+    np.testing.assert_allclose(back(np.ones(2))[0], np.cos(x) * c)
+    del back
+    c[0] = 10.0  # writable again, and the caller's flags are as they were
+    x[0] = 5.0
+    assert c.flags.writeable and x.flags.writeable

@@ -177,7 +177,8 @@ def _check_like(kind: str, given: Any, primal: Any, where: str) -> Any:
 # ---- reverse mode -------------------------------------------------------------------------
 
 def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_aux: bool,
-         name: str, once: bool = False) -> tuple[Any, Callable, Any]:
+         name: str, once: bool = False,
+         protect: bool = False) -> tuple[Any, Callable, Any]:
     """Trace ``f`` for reverse mode. ``once`` is for chainrule's own callers, which pass a
     cotangent they made themselves: the returned ``vjp_fn`` may then be called only once,
     skips the cotangent checks, and releases each record as the backward pass leaves it
@@ -222,6 +223,8 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_a
     # for Python's cycle collector.
     if not once:
         weakref.finalize(vjp_fn, trace.tape.clear)
+    if protect:
+        _protect_saved(trace, vjp_fn)
     return _tree.unflatten(out_def, values), vjp_fn, aux
 
 
@@ -232,12 +235,12 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     ``f`` returns ``(out, aux)`` and ``vjp`` returns ``(out, vjp_fn, aux)``. ``vjp_fn`` may
     be called many times (the tape is walked once per call).
     """
-    out, fn, aux = _vjp(f, primals, {}, tuple(range(len(primals))), has_aux, "vjp")
-    _protect_saved(fn)
+    out, fn, aux = _vjp(f, primals, {}, tuple(range(len(primals))), has_aux, "vjp",
+                        protect=True)
     return (out, fn, aux) if has_aux else (out, fn)
 
 
-def _protect_saved(vjp_fn: Callable) -> None:
+def _protect_saved(trace: ReverseTrace, vjp_fn: Callable) -> None:
     """Make the arrays the backward pass will read read-only while ``vjp_fn`` lives.
 
     Writing into one of them in place (``x += 1``) between ``vjp`` and ``vjp_fn(ā)`` would
@@ -245,11 +248,6 @@ def _protect_saved(vjp_fn: Callable) -> None:
     (NumPy's "assignment destination is read-only"). The flags are restored when
     ``vjp_fn`` is released.
     """
-    trace = vjp_fn.__closure__ and next(
-        (c.cell_contents for c in vjp_fn.__closure__
-         if isinstance(c.cell_contents, ReverseTrace)), None)
-    if trace is None:
-        return
     touched: list[np.ndarray] = []
     seen: set[int] = set()
 

@@ -46,6 +46,16 @@ def _out(y, dt):
     return y[()] if y.ndim == 0 else y
 
 
+def _float64_prim(fn64, name):
+    """A primitive computing ``fn64`` in float64 and returning the input's floating dtype
+    (float32 in, float32 out)."""
+    def impl(x):
+        x64, dt = _f64(x)
+        return _out(fn64(x64), dt)
+    impl.__name__ = f"_{name}_impl"
+    return prim(impl, name)
+
+
 def _vectorized(fn):
     """A float -> float function of the standard library, over arrays."""
     u = np.frompyfunc(fn, 1, 1)
@@ -79,22 +89,12 @@ _gamma64 = _vectorized(_safe_gamma)
 
 
 # ---- the error function and its inverse ------------------------------------------------------
-def _erf_impl(x):
-    x64, dt = _f64(x)
-    return _out(_erf64(x64), dt)
-
-
-def _erfc_impl(x):
-    x64, dt = _f64(x)
-    return _out(_erfc64(x64), dt)
-
-
-erf = prim(_erf_impl, "erf")
+erf = _float64_prim(_erf64, "erf")
 """erf x = 2/√π ∫₀ˣ e^{-s²} ds: ȧ = ȧ_x 2/√π e^{-x²}."""
 erf.defvjp(lambda g, ans, x: g * (2 / _SQRT_PI) * exp(-(x * x)))
 erf.defjvp(lambda t, ans, x: t * (2 / _SQRT_PI) * exp(-(x * x)))
 
-erfc = prim(_erfc_impl, "erfc")
+erfc = _float64_prim(_erfc64, "erfc")
 """erfc x = 1 - erf x (accurate where it is tiny): ȧ = -ȧ_x 2/√π e^{-x²}."""
 erfc.defvjp(lambda g, ans, x: g * (-2 / _SQRT_PI) * exp(-(x * x)))
 erfc.defjvp(lambda t, ans, x: t * (-2 / _SQRT_PI) * exp(-(x * x)))
@@ -151,12 +151,7 @@ erfcinv.defjvp(lambda t, ans, x: t * (-_SQRT_PI / 2) * exp(ans * ans))
 
 
 # ---- the standard normal distribution --------------------------------------------------------
-def _ndtr_impl(x):
-    x64, dt = _f64(x)
-    return _out(0.5 * _erfc64(-_SQRT1_2 * x64), dt)
-
-
-ndtr = prim(_ndtr_impl, "ndtr")
+ndtr = _float64_prim(lambda x64: 0.5 * _erfc64(-_SQRT1_2 * x64), "ndtr")
 """Φ(x) = ½ erfc(-x/√2), the standard normal CDF: ȧ = ȧ_x φ(x) = ȧ_x e^{-x²/2}/√(2π)."""
 ndtr.defvjp(lambda g, ans, x: g * _INV_SQRT_2PI * exp(-0.5 * (x * x)))
 ndtr.defjvp(lambda t, ans, x: t * _INV_SQRT_2PI * exp(-0.5 * (x * x)))
@@ -203,11 +198,6 @@ def _log_ndtr64(x):
     return out
 
 
-def _log_ndtr_impl(x):
-    x64, dt = _f64(x)
-    return _out(_log_ndtr64(x64), dt)
-
-
 def _ndtr_ratio64(x):
     """r = φ/Φ and the shift x + r (which cancels in the left tail: there r = -x/S and
     x + r = x (S - 1)/S, with S - 1 from the series, so both keep full relative accuracy)."""
@@ -227,28 +217,18 @@ def _ndtr_ratio64(x):
     return r, shift
 
 
-def _ndtr_ratio_impl(x):
-    x64, dt = _f64(x)
-    return _out(_ndtr_ratio64(x64)[0], dt)
-
-
-def _ndtr_ratio_shift_impl(x):
-    x64, dt = _f64(x)
-    return _out(_ndtr_ratio64(x64)[1], dt)
-
-
-ndtr_ratio = prim(_ndtr_ratio_impl, "ndtr_ratio")
+ndtr_ratio = _float64_prim(lambda x64: _ndtr_ratio64(x64)[0], "ndtr_ratio")
 """r(x) = φ(x)/Φ(x) = (log Φ)'(x), stable in the left tail (r ≈ -x there):
 ȧ = -ȧ_x r (x + r), with x + r from ``ndtr_ratio_shift`` (no cancellation)."""
 ndtr_ratio.defvjp(lambda g, ans, x: -g * ans * ndtr_ratio_shift(x))
 ndtr_ratio.defjvp(lambda t, ans, x: -t * ans * ndtr_ratio_shift(x))
 
-ndtr_ratio_shift = prim(_ndtr_ratio_shift_impl, "ndtr_ratio_shift")
+ndtr_ratio_shift = _float64_prim(lambda x64: _ndtr_ratio64(x64)[1], "ndtr_ratio_shift")
 """s(x) = x + φ(x)/Φ(x) (→ 0⁺ as x → -∞, accurate there): ȧ = ȧ_x (1 - r s)."""
 ndtr_ratio_shift.defvjp(lambda g, ans, x: g * (1 - ndtr_ratio(x) * ans))
 ndtr_ratio_shift.defjvp(lambda t, ans, x: t * (1 - ndtr_ratio(x) * ans))
 
-log_ndtr = prim(_log_ndtr_impl, "log_ndtr")
+log_ndtr = _float64_prim(_log_ndtr64, "log_ndtr")
 """log Φ(x), accurate in both tails (asymptotic series below x = -20, log1p above 0):
 ȧ = ȧ_x φ(x)/Φ(x), the ratio computed stably (``ndtr_ratio``)."""
 log_ndtr.defvjp(lambda g, ans, x: g * ndtr_ratio(x))
@@ -389,21 +369,6 @@ def _polygamma64(n, x):
     return out
 
 
-def _gammaln_impl(x):
-    x64, dt = _f64(x)
-    return _out(_lgamma64(x64), dt)
-
-
-def _gamma_impl(x):
-    x64, dt = _f64(x)
-    return _out(_gamma64(x64), dt)
-
-
-def _digamma_impl(x):
-    x64, dt = _f64(x)
-    return _out(_digamma64(x64), dt)
-
-
 def _polygamma_impl(n, x):
     x64, dt = _f64(x)
     n_arr = np.asarray(n)
@@ -421,18 +386,18 @@ def _polygamma_impl(n, x):
     return _out(out, dt)
 
 
-gammaln = prim(_gammaln_impl, "gammaln")
+gammaln = _float64_prim(_lgamma64, "gammaln")
 """log|Γ(x)| (inf at the poles 0, -1, -2 ...): ȧ = ȧ_x ψ(x) (digamma)."""
 gammaln.defvjp(lambda g, ans, x: g * digamma(x))
 gammaln.defjvp(lambda t, ans, x: t * digamma(x))
 
-gamma = prim(_gamma_impl, "gamma")
+gamma = _float64_prim(_gamma64, "gamma")
 """Γ(x) (``math.gamma``; ±inf at ±0 and NaN at the negative integers, as SciPy):
 ȧ = ȧ_x Γ(x) ψ(x)."""
 gamma.defvjp(lambda g, ans, x: g * ans * digamma(x))
 gamma.defjvp(lambda t, ans, x: t * ans * digamma(x))
 
-digamma = prim(_digamma_impl, "digamma")
+digamma = _float64_prim(_digamma64, "digamma")
 """ψ(x) = Γ'(x)/Γ(x), for every real x (reflection below 0; full relative accuracy at the
 root 1.4616...): ȧ = ȧ_x ψ'(x) = ȧ_x polygamma(1, x)."""
 digamma.defvjp(lambda g, ans, x: g * polygamma(1, x))

@@ -177,13 +177,14 @@ def _check_like(kind: str, given: Any, primal: Any, where: str) -> Any:
 # ---- reverse mode -------------------------------------------------------------------------
 
 def _vjp(f: Callable, args: tuple, kwargs: dict, argnums: tuple[int, ...], has_aux: bool,
-         name: str, once: bool = False,
-         protect: bool = False) -> tuple[Any, Callable, Any]:
+         name: str, once: bool = False, protect: bool = False,
+         wrapped: _Wrapped | None = None) -> tuple[Any, Callable, Any]:
     """Trace ``f`` for reverse mode. ``once`` is for chainrule's own callers, which pass a
     cotangent they made themselves: the returned ``vjp_fn`` may then be called only once,
     skips the cotangent checks, and releases each record as the backward pass leaves it
     (less peak memory)."""
-    wrapped = _Wrapped(name, f, args, argnums)
+    if wrapped is None:
+        wrapped = _Wrapped(name, f, args, argnums)
     trace = ReverseTrace()
     tracers = [[trace.leaf(x) for x in leaves] for leaves in wrapped.leaves]
     try:
@@ -473,9 +474,9 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     @functools.wraps(f)
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), _fname(f))
-        out, fn, _ = _vjp(f, args, kwargs, nums, False, "jacrev")
-        out_values, out_def = _tree.flatten(out)
         wrapped = _Wrapped("jacrev", f, args, nums)
+        out, fn, _ = _vjp(f, args, kwargs, nums, False, "jacrev", wrapped=wrapped)
+        out_values, out_def = _tree.flatten(out)
         per_output: list[list[Any]] = []  # [output leaf] -> flat input grads per basis vector
         for i, o in enumerate(out_values):
             shape, dtype = _shape_dtype(o)

@@ -8,7 +8,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import JVPTrace, Primitive, ReverseTrace
-from chainrule.core import reverse as core_reverse
+from chainrule.core import observe as core_observe
 
 
 def masked_sqrt(x):
@@ -73,7 +73,7 @@ def test_nothing_is_left_installed_after_the_context():
     before = (Primitive.__call__, ReverseTrace.process, JVPTrace.process)
     with cr.debug_nans():
         with cr.debug_nans():  # nesting
-            assert core_reverse.debug_hook is not None
+            assert core_observe.active is not None
         assert Primitive.__call__ is not before[0]
     assert (Primitive.__call__, ReverseTrace.process, JVPTrace.process) == before
-    assert core_reverse.debug_hook is None
+    assert core_observe.active is None

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .core import JVPTrace, JVPTracer, Primitive, ReverseTrace, ReverseTracer, Tracer, full_unwrap
-from .core import reverse as _reverse
+from .core import observe as _observe
 
 __all__ = ["debug_nans"]
 
@@ -164,6 +164,14 @@ def _check_adjoint(node: ReverseTracer, record: tuple, parent: ReverseTracer, g:
     raise FloatingPointError(msg)
 
 
+class _AdjointCheck(_observe.Observer):
+    def adjoint(self, node: Any, parent: Any, argnum: int, g: Any, gi: Any) -> None:
+        _check_adjoint(node, node._record, parent, g, gi)
+
+
+_watch: list[Any] = []
+
+
 def _install() -> None:
     _saved["call"] = Primitive.__call__
     _saved["reverse"] = ReverseTrace.process
@@ -171,14 +179,15 @@ def _install() -> None:
     Primitive.__call__ = _checked_call  # type: ignore[method-assign]
     ReverseTrace.process = _checked_reverse  # type: ignore[method-assign]
     JVPTrace.process = _checked_forward  # type: ignore[method-assign]
-    _reverse.debug_hook = _check_adjoint
+    _watch.append(_observe.watching(_AdjointCheck()))
+    _watch[-1].__enter__()
 
 
 def _uninstall() -> None:
     Primitive.__call__ = _saved.pop("call")  # type: ignore[method-assign]
     ReverseTrace.process = _saved.pop("reverse")  # type: ignore[method-assign]
     JVPTrace.process = _saved.pop("forward")  # type: ignore[method-assign]
-    _reverse.debug_hook = None
+    _watch.pop().__exit__(None, None, None)
     _sources.clear()
 
 

@@ -62,9 +62,8 @@ import numpy as np
 
 from .core import ReverseTrace, ReverseTracer, Tracer
 from .core import tree as _tree
-from .core.fit import fit_cotangent, fit_tangent
-from .core.primitive import MissingRule
-from .core.reverse import cannot_differentiate, no_rule
+from .core.primitive import MissingRule, cannot_differentiate, no_rule
+from .core.unbroadcast import fit_cotangent, fit_tangent
 
 __all__ = [
     "explain", "Explanation", "Row", "Source", "CostReport", "OpCost", "SavedReport",
@@ -180,7 +179,7 @@ class _RecordingTrace(ReverseTrace):
 
                 def r(*_: Any, err: Exception = err, **__: Any) -> Any:
                     raise err
-            rules.append((r, args[i]))
+            rules.append((r, args[i], i))
         out = ReverseTracer()
         out._trace = self
         out._value = ans
@@ -473,8 +472,8 @@ def explain(f: Callable, *args: Any, **kwargs: Any) -> Explanation:
                             outputs=marks))
             continue
         prim, vals, kw, parents = rec
-        r = _Record(prim, tuple(vals), kw, tuple(p._index for _, p in parents),
-                    trace.positions[i], tuple(rule for rule, _ in parents))
+        r = _Record(prim, tuple(vals), kw, tuple(p._index for _, p, _ in parents),
+                    trace.positions[i], tuple(rule for rule, _, _ in parents))
         records.append(r)
         rows.append(Row(f"a{i + 1}", prim.name, tuple(f"a{j + 1}" for j in r.parents),
                         t._value, source=trace.where.get(i), outputs=marks))

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import ops
 from .core import (
+    ByArgnum,
     FinishedJVPTrace,
     FinishedReverseTrace,
     JVPTrace,
@@ -30,6 +31,7 @@ from .core import (
     ReverseTrace,
     Tracer,
     full_unwrap,
+    primitive,
 )
 from .core import tree as _tree
 
@@ -615,31 +617,11 @@ def checkpoint(f: Callable) -> Callable:
             return jvp(lambda *xs: on_diff(ls, *xs), prims, tans)[1]
 
         p = Primitive(on_leaves, f"checkpoint({fname})")
-        p.vjps = ops._util.ByArgnum(vjp_rule)
-        p.jvps = ops._util.ByArgnum(jvp_rule)
+        p.vjps = ByArgnum(vjp_rule)
+        p.jvps = ByArgnum(jvp_rule)
         return p(*leaves)
 
     return checkpointed
-
-
-def primitive(impl: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
-    """Make a differentiable primitive from a function of plain NumPy arrays.
-
-    ``p = primitive(impl)`` (or ``@primitive``), then ``p.defvjp(rule_0, rule_1, ...)`` with
-    ``rule_i(ā, ans, *args, **kwargs) -> ā_i`` and ``p.defjvp(rule_0, ...)`` with
-    ``rule_i(ȧ_i, ans, *args, **kwargs) -> share of ȧ_out``; ``None`` marks an argument as
-    not differentiable. Write rules with chainrule operations (``import chainrule.numpy as
-    np``) so they can be differentiated again. A rule may return a result broadcast against
-    its argument; it is summed back to the argument's shape.
-    """
-    def make(fn: Callable[..., Any]) -> Primitive:
-        @functools.wraps(fn)
-        def impl_array(*args: Any, **kwargs: Any) -> Any:
-            out = fn(*args, **kwargs)
-            return out if isinstance(out, (np.ndarray, np.generic)) else np.asarray(out)
-        return Primitive(impl_array, name or getattr(fn, "__name__", "primitive"))
-
-    return make if impl is None else make(impl)
 
 
 _ = full_unwrap  # re-exported through chainrule for advanced use

@@ -17,54 +17,26 @@ from typing import Any
 
 from numpy import ndarray
 
-from .fit import fit_cotangent
-from .primitive import MissingRule, Primitive, Tracer, new_level
+from . import observe as _observe
+from .primitive import (
+    MissingRule,
+    NoRuleError,
+    Primitive,
+    Tracer,
+    cannot_differentiate,
+    escaped,
+    new_level,
+    no_rule,
+)
+from .unbroadcast import fit_cotangent
 
-__all__ = ["ReverseTrace", "ReverseTracer", "NoRuleError"]
-
-
-debug_hook: Any = None
-"""Called as ``hook(node, record, parent, ā, ā_parent)`` after each VJP rule while
-:func:`chainrule.debug_nans` is active (``None`` otherwise: one test per rule call)."""
-
-
-class NoRuleError(NotImplementedError, TypeError):
-    """A primitive lacks the derivative rule the requested mode needs."""
-
-
-def no_rule(prim: Primitive, mode: str, argnum: int | None = None) -> NoRuleError:
-    where = "" if argnum is None else f" for argument {argnum}"
-    if mode == "reverse":
-        why = ("reverse mode (grad, vjp, jacrev, value_and_grad) needs a VJP rule to send "
-               "the output's adjoint back to the inputs")
-        fix = f"define it with {prim.name}.defvjp(...), or use forward mode (jvp, jacfwd)"
-    else:
-        why = ("forward mode (jvp, jacfwd, hessian, hvp) needs a JVP rule to push the "
-               "input's tangent to the output")
-        fix = f"define it with {prim.name}.defjvp(...), or use reverse mode (grad, vjp, jacrev)"
-    return NoRuleError(f"primitive '{prim.name}' has no {mode}-mode rule{where}: {why}; {fix}.")
-
-
-def cannot_differentiate(prim: Primitive, mode: str, argnum: int, rule: Any) -> Exception:
-    """The error for a traced value passed where ``prim`` has no rule for it."""
-    if rule is None:
-        return TypeError(
-            f"argument {argnum} of '{prim.name}' is marked not differentiable (its {mode}-mode "
-            "rule is None), but a traced value was passed there. Pass "
-            "chainrule.stop_gradient(value) if its derivative should be ignored, or give "
-            "the primitive a rule for that argument.")
-    return no_rule(prim, mode, argnum)
-
-
-def _argnum(args: Sequence[Any], parent: ReverseTracer) -> int:
-    """The argument position of ``parent`` in a record's arguments (for error messages)."""
-    return next(k for k, v in enumerate(args) if v is parent._value)
+__all__ = ["ReverseTrace", "ReverseTracer", "NoRuleError", "FinishedReverseTrace"]
 
 
 class ReverseTracer(Tracer):
     """A value recorded on a reverse trace; also its own tape record."""
 
-    # _record: (primitive, unwrapped args, kwargs or None, ((vjp rule, parent), ...));
+    # _record: (primitive, unwrapped args, kwargs or None, ((vjp rule, parent, argnum), ...));
     # None for an input of the traced function.
     __slots__ = ("_index", "_record")
 
@@ -96,7 +68,7 @@ class ReverseTrace:
         # One- and two-argument primitives (nearly all calls) take the unrolled branches.
         vjps = prim.vjps
         if vjps is None:
-            raise no_rule(prim, "reverse")
+            vjps = self.unusable_rules(prim)
         n = len(args)
         if n == 1:
             a = args[0]  # the only argument, so it is this level's tracer
@@ -108,8 +80,8 @@ class ReverseTrace:
                 ans = prim.impl(v, **kwargs) if kwargs else prim.impl(v)
             r = vjps[0]
             if r is None or r.__class__ is MissingRule:
-                raise cannot_differentiate(prim, "reverse", 0, r)
-            parents = ((r, a),)
+                r = self.unusable_rule(prim, 0, r)
+            parents = ((r, a, 0),)
         elif n == 2:
             a, b = args
             lower = False
@@ -143,13 +115,13 @@ class ReverseTrace:
             if a is not None:
                 ra = vjps[0]
                 if ra is None or ra.__class__ is MissingRule:
-                    raise cannot_differentiate(prim, "reverse", 0, ra)
-                parents = ((ra, a),)
+                    ra = self.unusable_rule(prim, 0, ra)
+                parents = ((ra, a, 0),)
             if b is not None:
                 rb = vjps[1]
                 if rb is None or rb.__class__ is MissingRule:
-                    raise cannot_differentiate(prim, "reverse", 1, rb)
-                parents = ((ra, a), (rb, b)) if a is not None else ((rb, b),)
+                    rb = self.unusable_rule(prim, 1, rb)
+                parents = ((ra, a, 0), (rb, b, 1)) if a is not None else ((rb, b, 1),)
         else:
             vals, parents, ans = self._process_many(prim, args, kwargs, vjps)
         out = ReverseTracer()
@@ -174,12 +146,22 @@ class ReverseTrace:
                         lower = True
                     r = vjps[i]
                     if r is None or r.__class__ is MissingRule:
-                        raise cannot_differentiate(prim, "reverse", i, r)
-                    parents.append((r, a))
+                        r = self.unusable_rule(prim, i, r)
+                    parents.append((r, a, i))
                 else:
                     lower = True
         ans = prim(*vals, **kwargs) if lower else prim.impl(*vals, **kwargs)
         return tuple(vals), tuple(parents), ans
+
+    def unusable_rules(self, prim: Primitive) -> Any:
+        """Called when ``prim`` has no VJP rules at all; raises the engine's error."""
+        raise no_rule(prim, "reverse")
+
+    def unusable_rule(self, prim: Primitive, argnum: int, rule: Any) -> Any:
+        """Called when argument ``argnum`` is traced but ``rule`` (None, or a missing rule)
+        cannot differentiate it; raises the engine's error. A subclass may return a
+        stand-in rule instead, which raises when the backward pass reaches it."""
+        raise cannot_differentiate(prim, "reverse", argnum, rule)
 
     def backward(self, seeds: Sequence[tuple[ReverseTracer, Any]],
                  once: bool = False) -> list[Any]:
@@ -190,7 +172,7 @@ class ReverseTrace:
         record's saved values are released as soon as the walk has passed it.
         """
         tape = self.tape
-        hook = debug_hook
+        observer = _observe.active
         cts: list[Any] = [None] * len(tape)
         start = -1
         for t, g in seeds:
@@ -207,39 +189,29 @@ class ReverseTrace:
             if record is None:
                 continue
             cts[i] = None
-            if once:
-                node._record = None
             prim, args, kw, parents = record
             ans = node._value
-            for rule, parent in parents:
+            for rule, parent, argnum in parents:
                 try:
                     gi = rule(g, ans, *args) if kw is None else rule(g, ans, *args, **kw)
                     if gi is None:
                         continue
-                    if hook is not None:
-                        hook(node, record, parent, g, gi)
                     pv = parent._value
                     if gi.__class__ is not ndarray or gi.dtype is not pv.dtype or \
                             gi.shape != pv.shape:
                         gi = fit_cotangent(gi, pv)
+                    if observer is not None:
+                        observer.adjoint(node, parent, argnum, g, gi)
                 except Exception as e:
                     if hasattr(e, "add_note"):
-                        e.add_note(f"(in the VJP rule of '{prim.name}' for argument "
-                                   f"{_argnum(args, parent)})")
+                        e.add_note(f"(in the VJP rule of '{prim.name}' for argument {argnum})")
                     raise
                 j = parent._index
                 prev = cts[j]
                 cts[j] = gi if prev is None else prev + gi
+            if once:  # observers may read the record during its rules; release it after
+                node._record = None
         return cts
-
-
-def escaped(kind: str) -> TypeError:
-    return TypeError(
-        f"a traced value from a {kind} transform that has already returned was used in a new "
-        "operation: it escaped its transform (stored in a global, a list or an attribute "
-        "while the function was being differentiated), and its derivative can no longer be "
-        "recorded. Return it from the function instead (as an output, or as aux with "
-        "has_aux=True), or store chainrule.stop_gradient(x), which is a plain array.")
 
 
 class FinishedReverseTrace(ReverseTrace):

@@ -7,30 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Primitive, Tracer, full_unwrap
+from ..core import ByArgnum, Primitive, Tracer, full_unwrap
 
 __all__ = ["ByArgnum", "prim", "nondiff", "kept_shape", "normalize_axis", "ndim", "shape",
            "plain"]
-
-
-class ByArgnum:
-    """The rules of a variadic primitive: ``rules[i]`` is ``rule`` with ``i`` bound first.
-
-    ``concatenate(*xs)`` has one rule for every argument, and that rule needs to know which
-    argument it serves: ``rule(i, g, ans, *xs, **kw)``.
-    """
-
-    __slots__ = ("rule",)
-
-    def __init__(self, rule: Callable[..., Any]):
-        self.rule = rule
-
-    def __getitem__(self, i: int) -> Callable[..., Any]:
-        rule = self.rule
-        return lambda *a, **k: rule(i, *a, **k)
-
-    def __len__(self) -> int:
-        return 1 << 30
 
 
 def prim(impl: Callable[..., Any], name: str) -> Primitive:

@@ -2,7 +2,7 @@
 
 Notation: ``g`` is the output's adjoint ā, ``t`` an argument's tangent ȧ, ``ans`` the output.
 Each VJP rule returns ā_x; each JVP rule returns x's share of ȧ_out. Broadcasting and
-dtype are fitted by the machine (:mod:`chainrule.core.fit`), so ``add``'s rules are ``g``.
+dtype are fitted by the machine (:mod:`chainrule.core.unbroadcast`), so ``add``'s rules are ``g``.
 
 Every real floating ufunc of NumPy is here: a primitive with both rules, or marked
 non-differentiable (comparisons, ``floor``, ``sign``, ``isnan`` ...: their derivative is 0

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer, cast, full_unwrap
-from ..core.reverse import NoRuleError
+from ..core import NoRuleError, Tracer, cast, full_unwrap
 from . import elementwise as ew
 from . import linalg, reduce, shape
 from ._util import plain

@@ -19,6 +19,7 @@ from .. import ops as _ops
 from ..core import Tracer as _Tracer
 from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
 from ..ops.dispatch import UFUNCS as _UFUNCS
+from ..ops.dtypes import convert as _convert
 from . import linalg  # noqa: F401
 
 _RULES = {**_UFUNCS, **_FUNCTIONS}
@@ -57,7 +58,7 @@ def _build(obj: Any, dtype: Any) -> Any:
             return _ops.stack(parts)
         return _np.array(parts, dtype=dtype)
     if isinstance(obj, _Tracer):
-        return obj if dtype is None else obj.astype(dtype)
+        return _convert(obj, dtype, "numpy.asarray")
     return _np.asarray(obj, dtype=dtype)
 
 

@@ -60,10 +60,11 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Tracer, broadcast_to, cast, full_unwrap
+from ..core import Tracer, broadcast_to, full_unwrap
 from . import dispatch
 from . import elementwise as _ew
 from ._util import normalize_axis, plain, prim
+from .dtypes import convert
 from .index import at_add, at_set, getitem, scatter_add
 from .linalg import inv, lstsq, matmul, outer, trace
 from .reduce import cumprod_, mean, np_convolve
@@ -89,11 +90,8 @@ _range = builtins.range
 
 
 def _to(x: Any, dtype: Any) -> Any:
-    """``x`` as an array of ``dtype`` (a traced value is cast, keeping its derivative)."""
-    dtype = np.dtype(dtype)
-    if isinstance(x, Tracer):
-        return x if x.dtype == dtype else cast(x, dtype)
-    return np.asarray(x, dtype=dtype)
+    """``x`` as an array of ``dtype`` (the one dtype policy: ``dtypes.convert``)."""
+    return convert(x, dtype, "conversion")
 
 
 def _atleast_1d(x: Any) -> Any:
@@ -115,13 +113,7 @@ def _real_floating(dtype: Any, name: str) -> np.dtype:
 def _convert(x: Any, dtype: Any, name: str) -> Any:
     """A traced ``x`` converted to ``dtype``: floating keeps the derivative (a cast); an
     integer or boolean result is a plain array (its derivative is 0)."""
-    x = as_array(x)
-    if dtype is None:
-        return x
-    dtype = _real_floating(dtype, name)
-    if dtype.kind == "f":
-        return x if x.dtype == dtype else cast(x, dtype)
-    return full_unwrap(x).astype(dtype)
+    return convert(as_array(x), dtype, f"numpy.{name}")
 
 
 def astype(x, dtype, /, *, copy=True, device=None):

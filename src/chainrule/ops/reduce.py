@@ -43,6 +43,7 @@ from ..core import Tracer, broadcast_to, cast, full_unwrap
 from . import dispatch
 from . import elementwise as _ew
 from ._util import kept_shape, nondiff, normalize_axis, prim
+from .dtypes import convert
 from .elementwise import divide, multiply, sqrt
 from .index import getitem
 from .shape import (
@@ -323,13 +324,7 @@ def _given(**kw):
 
 def _as_dtype(x, dtype):
     """x converted to a floating ``dtype`` (the argument's dtype is kept when None)."""
-    if dtype is None:
-        return x
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"a traced reduction with dtype={dtype} would lose the derivative; "
-                        "only floating dtypes are differentiable")
-    return x if x.dtype == dtype else cast(x, dtype)
+    return convert(x, dtype, "a traced reduction", keep_derivative=True)
 
 
 def np_sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO, where=_NO):

@@ -28,6 +28,7 @@ from ..core import Tracer, broadcast_to, cast, full_unwrap, sum_to
 from . import dispatch
 from . import elementwise as _ew
 from ._util import ByArgnum, normalize_axis, prim
+from .dtypes import convert
 from .index import Distinct, getitem, scatter_add
 
 # ---- helpers shared by the composite families ----------------------------------------------
@@ -311,13 +312,7 @@ atleast_3d = _atleast_nd(np.atleast_3d, 3)
 
 def _astype(x, dtype):
     """x converted to ``dtype``: a floating cast keeps the derivative; others would lose it."""
-    dtype = np.dtype(dtype)
-    if x.dtype == dtype:
-        return x
-    if isinstance(x, Tracer) and dtype.kind != "f":
-        raise TypeError(f"converting a traced value to {dtype} would lose its derivative; "
-                        "only floating dtypes are differentiable")
-    return cast(x, dtype) if isinstance(x, Tracer) else x.astype(dtype)
+    return convert(x, dtype, "conversion", keep_derivative=True)
 
 
 def _arrays(arrays) -> list:

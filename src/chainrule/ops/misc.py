@@ -70,10 +70,10 @@ from .linalg import inv, lstsq, matmul, outer, trace
 from .reduce import cumprod_, mean, np_convolve
 from .reduce import sum as _sum
 from .shape import (
-    _along,
-    _axis,
-    _concatenate,
+    along,
     as_array,
+    axis_index,
+    concatenate_pieces,
     expand_dims,
     moveaxis,
     reshape,
@@ -289,7 +289,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         Y = _ndmin2(_to(y, dtype))
         if not rowvar and Y.shape[0] != 1:
             Y = transpose(Y)
-        X = _concatenate(X, Y, axis=0)
+        X = concatenate_pieces(X, Y, axis=0)
     if ddof is None:
         ddof = 1 if bias == 0 else 0
     n = X.shape[1]
@@ -472,7 +472,7 @@ def vander(x, N=None, increasing=False):
     if N <= 1:
         return ones
     powers = cumprod_(broadcast_to(reshape(x, (n, 1)), (n, N - 1)), axis=1)
-    v = _concatenate(ones, powers, axis=1)
+    v = concatenate_pieces(ones, powers, axis=1)
     return v if increasing else getitem(v, (slice(None), slice(None, None, -1)))
 
 
@@ -497,9 +497,9 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * math.pi):
     np.copyto(ddmod, high, where=(ddmod == -high) & (dd > 0))
     correct = ddmod - dd
     np.copyto(correct, 0, where=abs(dd) < discont)
-    ax = _axis(axis, v.ndim)
+    ax = axis_index(axis, v.ndim)
     full = np.zeros(v.shape, dtype)
-    full[_along(ax, slice(1, None))] = correct.cumsum(ax)
+    full[along(ax, slice(1, None))] = correct.cumsum(ax)
     return _to(p, dtype) + full
 
 
@@ -642,7 +642,7 @@ def poly(seq_of_zeros):
     zero = np.zeros(1, z.dtype)
     a = np.ones(1, z.dtype)
     for k in _range(sh[0]):
-        a = _concatenate(a, zero) - getitem(z, k) * _concatenate(zero, a)
+        a = concatenate_pieces(a, zero) - getitem(z, k) * concatenate_pieces(zero, a)
     return a
 
 
@@ -664,9 +664,9 @@ def _padded_sum(a1, a2, sign):
     a1, a2 = _coefficients(a1), _coefficients(a2)
     diff = a2.shape[0] - a1.shape[0]
     if diff > 0:
-        a1 = _concatenate(np.zeros(diff, a1.dtype), a1)
+        a1 = concatenate_pieces(np.zeros(diff, a1.dtype), a1)
     elif diff < 0:
-        a2 = _concatenate(np.zeros(-diff, a2.dtype), a2)
+        a2 = concatenate_pieces(np.zeros(-diff, a2.dtype), a2)
     return a1 + a2 if sign > 0 else a1 - a2
 
 
@@ -745,7 +745,7 @@ def polyint(p, m=1, k=None):
         raise ValueError("k must be a scalar or a rank-1 array of length 1 or >m.")
     p = as_array(p)
     for i in _range(m):
-        p = _concatenate(p / np.arange(p.shape[0], 0, -1), reshape(getitem(k, i), (1,)))
+        p = concatenate_pieces(p / np.arange(p.shape[0], 0, -1), reshape(getitem(k, i), (1,)))
     return p
 
 

@@ -34,13 +34,13 @@ from . import dispatch
 from . import elementwise as _ew
 from .index import Distinct, at_set, check_index, getitem, scatter_add
 from .shape import (
-    _along,
-    _axis,
-    _stack,
+    along,
     as_array,
+    axis_index,
     broadcast_arrays,
     concatenate,
     reshape,
+    stack_pieces,
     traced,
 )
 
@@ -60,7 +60,7 @@ def _flat_or_axis(x, axis):
     normalised."""
     if axis is None:
         return _flat(x), 0
-    return x, _axis(axis, x.ndim)
+    return x, axis_index(axis, x.ndim)
 
 
 def take_along_axis(arr, indices, axis=-1):
@@ -127,7 +127,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
         ind = np.clip(ind, 0, n - 1)
     elif mode != "raise":
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
-    return getitem(x, _along(ax, ind))
+    return getitem(x, along(ax, ind))
 
 
 def choose(a, choices, out=None, mode="raise"):
@@ -139,7 +139,7 @@ def choose(a, choices, out=None, mode="raise"):
     if isinstance(choices, Tracer):
         cs = choices
     else:
-        cs = _stack(*broadcast_arrays(*[as_array(c) for c in choices]), axis=0)
+        cs = stack_pieces(*broadcast_arrays(*[as_array(c) for c in choices]), axis=0)
     n = cs.shape[0]
     if mode == "wrap":
         ind = ind % n
@@ -167,7 +167,7 @@ def compress(condition, a, axis=None, out=None):
     if keep.size and keep[-1] >= x.shape[ax]:
         raise IndexError(f"index {keep[-1]} is out of bounds for axis {ax} with size "
                          f"{x.shape[ax]}")
-    return getitem(x, Distinct(_along(ax, keep)))
+    return getitem(x, Distinct(along(ax, keep)))
 
 
 def select(condlist, choicelist, default=0):
@@ -256,7 +256,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     if axis is None:
         values = getitem(_flat(x), Distinct((first,)))
     else:
-        values = getitem(x, Distinct(_along(_axis(axis, x.ndim), first)))
+        values = getitem(x, Distinct(along(axis_index(axis, x.ndim), first)))
     out = (values,) + ((first,) if return_index else ()) + tuple(res[2:])
     return out[0] if len(out) == 1 else out
 

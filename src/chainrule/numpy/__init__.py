@@ -20,7 +20,7 @@ from ..core import Tracer as _Tracer
 from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
 from ..ops.dispatch import UFUNCS as _UFUNCS
 from ..ops.dtypes import convert as _convert
-from . import linalg, math, padding, statistics  # noqa: F401  (they register NumPy names)
+from . import indexing, linalg, math, padding, sorting, statistics  # noqa: F401  (register)
 
 _RULES = {**_UFUNCS, **_FUNCTIONS}
 for _name in dir(_np):  # by NumPy's own names, aliases included (concat, permute_dims, acos)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import Tracer, broadcast_to, cast, full_unwrap  # noqa: F401
+from ..ops import elementwise as _ew  # noqa: F401
 from ..ops._util import normalize_axis
 from ..ops.dispatch import implements
-from ..ops.shape import (
+from ..ops.index import Distinct, getitem  # noqa: F401
+from ..ops.shape import (  # noqa: F401
     as_array,
     axis_index,
+    concatenate,
     moveaxis,
+    reshape,
     traced,
 )
 
@@ -42,3 +47,47 @@ def np_gradient(f, *varargs, axis=None, edge_order=1):
         m = np.gradient(np.eye(n, dtype=y.dtype), *sp, axis=0, edge_order=edge_order)
         outs.append(moveaxis(matmul(moveaxis(y, ax, -1), m.T.astype(y.dtype)), -1, ax))
     return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+@implements(np.interp)
+def interp(x, xp, fp, left=None, right=None, period=None):
+    """``np.interp``: piecewise-linear interpolation, differentiable in x, xp and fp (and
+    ``left``/``right``); see the module's note for the breakpoints."""
+    if not traced(x, xp, fp, left, right):
+        return np.interp(x, xp, fp, left, right, period)
+    x, xp, fp = as_array(x), as_array(xp), as_array(fp)
+    if xp.ndim != 1 or fp.ndim != 1:
+        raise ValueError("Data points must be 1-D sequences")
+    if xp.shape[0] != fp.shape[0]:
+        raise ValueError("fp and xp are not of the same length")
+    if xp.shape[0] == 0:
+        raise ValueError("array of sample points is empty")
+    if period is not None:
+        if period == 0:
+            raise ValueError("period must be a non-zero value")
+        if isinstance(xp, Tracer) or isinstance(period, Tracer):
+            raise NotImplementedError("np.interp with period: xp and period must be plain "
+                                      "arrays (the sample points are reordered)")
+        period = abs(period)
+        x = x - period * np.floor(full_unwrap(x) / period)
+        xpp = np.asarray(xp) % period
+        order = np.argsort(xpp, kind="stable")
+        xpp = xpp[order]
+        fp = getitem(fp, Distinct((order,)))
+        xp = np.concatenate([xpp[-1:] - period, xpp, xpp[:1] + period])
+        fp = concatenate([getitem(fp, slice(-1, None)), fp, getitem(fp, slice(None, 1))])
+        left = right = None
+    xv = np.asarray(full_unwrap(x))
+    xpv = np.asarray(full_unwrap(xp))
+    n = xpv.shape[0]
+    if n == 1:
+        y = getitem(fp, np.zeros(xv.shape, np.intp))
+    else:
+        seg = np.clip(np.searchsorted(xpv, xv, side="right") - 1, 0, n - 2)
+        x0, x1 = getitem(xp, seg), getitem(xp, seg + 1)
+        f0, f1 = getitem(fp, seg), getitem(fp, seg + 1)
+        y = f0 + (x - x0) * ((f1 - f0) / (x1 - x0))
+    lo = getitem(fp, 0) if left is None else left
+    hi = getitem(fp, -1) if right is None else right
+    y = _ew.where(xv > xpv[-1], hi, _ew.where(xv < xpv[0], lo, y))
+    return y if y.dtype == np.float64 else cast(y, np.float64)  # NumPy's result is double

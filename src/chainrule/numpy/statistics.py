@@ -14,7 +14,6 @@ from ..ops import elementwise as _ew
 from ..ops._util import kept_shape, normalize_axis
 from ..ops.dispatch import implements
 from ..ops.reduce import NO_VALUE, given
-from ..ops.select import take_along
 from ..ops.shape import (
     as_array,
     moveaxis,
@@ -22,6 +21,7 @@ from ..ops.shape import (
     traced,
     transpose,
 )
+from .indexing import take_along
 
 # ---- quantiles at the values level ---------------------------------------------------------
 

@@ -16,7 +16,6 @@ from . import (  # noqa: F401
     misc,
     passthrough,
     reduce,
-    select,
     shape,
     specfun,
     special,
@@ -38,7 +37,7 @@ from .shape import (
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, reduce, shape, index, linalg, special, specfun, select, misc,
+_FAMILIES = (elementwise, reduce, shape, index, linalg, special, specfun, misc,
              passthrough)
 
 

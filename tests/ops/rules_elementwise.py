@@ -1,7 +1,7 @@
 """Rule table for the elementwise ufuncs and the special functions (merged by test_rules.py).
 
 Every primitive of :mod:`chainrule.ops.elementwise`, :mod:`chainrule.ops.special` and
-:mod:`chainrule.ops.specfun` that the base table in ``test_rules.py`` does not already cover,
+:mod:`chainrule.ops.special` that the base table in ``test_rules.py`` does not already cover,
 over the sweep's shapes (unary: scalar, (2,), (4,), (3, 2), (1, 2); binary: equal shapes and
 the broadcasting pairs), with inputs drawn inside each function's domain and away from its
 kinks and jumps (the conventions there are tested in tests/test_special.py).

@@ -17,7 +17,6 @@ from . import (  # noqa: F401
     passthrough,
     reduce,
     shape,
-    specfun,
     special,
 )
 from .elementwise import *  # noqa: F403
@@ -37,7 +36,7 @@ from .shape import (
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, reduce, shape, index, linalg, special, specfun, misc,
+_FAMILIES = (elementwise, reduce, shape, index, linalg, special, misc,
              passthrough)
 
 

@@ -63,7 +63,7 @@ import numpy as np
 from ..core import Tracer, broadcast_to, full_unwrap
 from . import dispatch
 from . import elementwise as _ew
-from ._util import normalize_axis, plain, prim
+from ._util import normalize_axis, plain
 from .dtypes import convert
 from .index import at_add, at_set, getitem, scatter_add
 from .linalg import inv, lstsq, matmul, outer, trace
@@ -82,6 +82,7 @@ from .shape import (
     traced,
     transpose,
 )
+from .special import i0
 
 _range = builtins.range
 
@@ -164,86 +165,6 @@ def require(a, dtype=None, requirements=None, *, like=None):
         return np.require(a, dtype=dtype, requirements=requirements,
                           **({} if like is None else {"like": like}))
     return _convert(a, dtype, "require")
-
-
-# ---- Bessel functions i0 and i1 --------------------------------------------------------------
-
-_I1_SERIES_MAX = 18.0
-
-
-def _i1_impl(x):
-    x = np.asarray(x)
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-    ax = np.abs(x.astype(np.float64))
-    out = np.empty_like(ax)
-    small = ax <= _I1_SERIES_MAX
-    if small.any():
-        # I1(x) = Σ_k (x/2)^(2k+1) / (k! (k+1)!): positive terms, summed until negligible
-        half = ax[small] / 2
-        q = half * half
-        term = half
-        total = half.copy()
-        for k in _range(1, 80):
-            term = term * q / (k * (k + 1))
-            total += term
-            if not (term > 1e-17 * total).any():
-                break
-        out[small] = total
-    if not small.all():
-        # I1(x) ~ e^x / sqrt(2 pi x) Σ_k (-1)^k a_k / x^k, a_k = Π_{j≤k} (4 - (2j-1)²) / (k! 8^k)
-        z = ax[~small]
-        term = np.ones_like(z)
-        total = np.ones_like(z)
-        for k in _range(1, 40):
-            term = term * ((2 * k - 1) ** 2 - 4.0) / (8.0 * k * z)
-            total += term
-        with np.errstate(over="ignore", invalid="ignore"):
-            out[~small] = np.where(np.isinf(z), np.inf, np.exp(z) / np.sqrt(2 * np.pi * z)
-                                   * total)
-    return np.copysign(out, x).astype(dtype, copy=False)
-
-
-def _i0_impl(x):
-    return np.i0(x)
-
-
-i0 = prim(_i0_impl, "i0")
-"""I₀(x), the modified Bessel function of order 0 (NumPy's values): ȧ = I₁(x) ȧ_x."""
-i1 = prim(_i1_impl, "i1")
-"""I₁(x) = I₀'(x): ȧ = (I₀(x) - I₁(x)/x) ȧ_x, and ½ ȧ_x at x = 0 (the limit)."""
-
-
-# I₁(x)/x = Σ_k c_k x^(2k), c_k = 1 / (2^(2k+1) k! (k+1)!): for |x| < 1, where the closed
-# form's I₁(x)/x loses its derivatives to cancellation (its second derivative ~ eps/x²).
-_I1_OVER_X = [1.0 / (2.0 ** (2 * k + 1) * math.factorial(k) * math.factorial(k + 1))
-              for k in _range(13)]
-
-
-def _i1_over_x(x):
-    """I₁(x)/x, with its limit ½ at 0: a polynomial in x² for |x| < 1 (differentiable to
-    any order without cancellation), the quotient elsewhere."""
-    small = np.abs(full_unwrap(x)) < 1
-    if not small.any():
-        return i1(x) / x
-    x2 = _ew.square(_ew.where(small, x, 0.0))
-    series = _I1_OVER_X[-1]
-    for c in reversed(_I1_OVER_X[:-1]):
-        series = series * x2 + c
-    if small.all():
-        return series
-    safe = _ew.where(small, 1.0, x)
-    return _ew.where(small, series, i1(safe) / safe)
-
-
-def _i1_slope(x):
-    """I₁'(x) = I₀(x) - I₁(x)/x (½ at x = 0)."""
-    return i0(x) - _i1_over_x(x)
-
-
-i0.defvjp(lambda g, ans, x: g * i1(x))
-i0.defjvp(lambda t, ans, x: t * i1(x))
-i1.defvjp(lambda g, ans, x: g * _i1_slope(x))
-i1.defjvp(lambda t, ans, x: t * _i1_slope(x))
 
 
 def np_i0(x):
@@ -830,4 +751,4 @@ for _np_func, _ours in {
 }.items():
     dispatch.function(_np_func, _ours)
 
-__all__ = ["i0", "i1"]
+__all__: list[str] = []

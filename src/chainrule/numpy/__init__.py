@@ -20,7 +20,17 @@ from ..core import Tracer as _Tracer
 from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
 from ..ops.dispatch import UFUNCS as _UFUNCS
 from ..ops.dtypes import convert as _convert
-from . import indexing, linalg, math, padding, sorting, statistics  # noqa: F401  (register)
+from . import (  # noqa: F401  (each registers the NumPy names it implements)
+    creation,
+    indexing,
+    linalg,
+    manipulation,
+    math,
+    padding,
+    polynomial,
+    sorting,
+    statistics,
+)
 
 _RULES = {**_UFUNCS, **_FUNCTIONS}
 for _name in dir(_np):  # by NumPy's own names, aliases included (concat, permute_dims, acos)

@@ -1,22 +1,43 @@
-"""NumPy's mathematical functions composed from primitives (sums, products, differences...)."""
+"""NumPy's mathematical functions composed from primitives (sums, products, differences...).
+
+* ``unwrap`` — p plus a correction that is a multiple of ``period`` and piecewise constant
+  in p: derivative 1 almost everywhere (``discont``, ``period`` are plain).
+"""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..core import Tracer, broadcast_to, cast, full_unwrap  # noqa: F401
-from ..ops import elementwise as _ew  # noqa: F401
+from ..core import (
+    Tracer,
+    cast,  # noqa: F401
+    full_unwrap,
+)
+from ..ops import elementwise as _ew
 from ..ops._util import normalize_axis
 from ..ops.dispatch import implements
-from ..ops.index import Distinct, getitem  # noqa: F401
+from ..ops.dtypes import to_dtype
+from ..ops.index import (
+    Distinct,  # noqa: F401
+    getitem,
+)
 from ..ops.shape import (  # noqa: F401
+    along,
     as_array,
     axis_index,
     concatenate,
+    concatenate_pieces,
+    expand_dims,
     moveaxis,
     reshape,
+    squeeze,
+    stack,
     traced,
+    transpose,
 )
+from ..ops.special import i0
 
 
 @implements(np.gradient)
@@ -91,3 +112,39 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     hi = getitem(fp, -1) if right is None else right
     y = _ew.where(xv > xpv[-1], hi, _ew.where(xv < xpv[0], lo, y))
     return y if y.dtype == np.float64 else cast(y, np.float64)  # NumPy's result is double
+
+
+@implements(np.i0)
+def np_i0(x):
+    """``np.i0``: I₀(x), differentiable (its derivative is I₁)."""
+    if not traced(x):
+        return np.i0(x)
+    return i0(as_array(x))
+
+
+@implements(np.unwrap)
+def unwrap(p, discont=None, axis=-1, *, period=2 * math.pi):
+    """``np.unwrap``: p + (multiples of ``period``, piecewise constant in p), so the
+    derivative is 1 almost everywhere (and the correction is computed on the values)."""
+    if not traced(p):
+        return np.unwrap(p, discont, axis, period=period)
+    if traced(discont, period):
+        raise NotImplementedError("np.unwrap: discont and period must be plain numbers; the "
+                                  "derivative is taken with respect to p")
+    p = as_array(p)
+    v = full_unwrap(p)
+    dd = np.diff(v, axis=axis)
+    if discont is None:
+        discont = period / 2
+    dtype = np.result_type(dd, period)
+    if np.issubdtype(dtype, np.integer):  # pragma: no cover - a traced p is floating
+        raise TypeError("np.unwrap of a traced value needs a floating period")
+    high = period / 2
+    ddmod = np.mod(dd + high, period) - high
+    np.copyto(ddmod, high, where=(ddmod == -high) & (dd > 0))
+    correct = ddmod - dd
+    np.copyto(correct, 0, where=abs(dd) < discont)
+    ax = axis_index(axis, v.ndim)
+    full = np.zeros(v.shape, dtype)
+    full[along(ax, slice(1, None))] = correct.cumsum(ax)
+    return to_dtype(p, dtype) + full

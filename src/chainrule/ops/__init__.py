@@ -13,7 +13,6 @@ from . import (  # noqa: F401
     index,
     linalg,
     methods,
-    misc,
     passthrough,
     reduce,
     shape,
@@ -36,7 +35,7 @@ from .shape import (
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, reduce, shape, index, linalg, special, misc,
+_FAMILIES = (elementwise, reduce, shape, index, linalg, special,
              passthrough)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core import Tracer, cast, full_unwrap
 
-__all__ = ["convert"]
+__all__ = ["convert", "real_floating", "to_dtype"]
 
 
 def convert(x: Any, dtype: Any, where: str, *, keep_derivative: bool = False) -> Any:
@@ -45,3 +45,19 @@ def convert(x: Any, dtype: Any, where: str, *, keep_derivative: bool = False) ->
                         "floating dtypes are differentiable here: use a floating dtype and "
                         "round afterwards if you need to")
     return full_unwrap(x).astype(dtype)
+
+
+def real_floating(dtype: Any, where: str) -> np.dtype:
+    """``dtype`` as a NumPy dtype, refusing a complex one (chainrule differentiates real
+    arrays): the check of a function whose result dtype is derived from its arguments."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "c":
+        raise TypeError(f"numpy.{where} to {dtype} of a traced value: chainrule differentiates "
+                        "real arrays; take the real part of the result outside grad, or keep "
+                        "a real dtype")
+    return dtype
+
+
+def to_dtype(x: Any, dtype: Any) -> Any:
+    """``x`` (plain or traced) as an array of ``dtype``, by the policy of :func:`convert`."""
+    return convert(x, dtype, "conversion")

@@ -13,8 +13,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule import coverage
-from chainrule.core import Tracer, full_unwrap
-from chainrule.core.reverse import NoRuleError
+from chainrule.core import NoRuleError, Tracer, full_unwrap
 from chainrule.ops import dispatch
 
 ROWS = coverage.report()

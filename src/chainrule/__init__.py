@@ -8,7 +8,7 @@ np.float64(1.3817732906760363)
 
 from __future__ import annotations
 
-from . import core, ops  # noqa: F401  (ops attaches the array interface to tracers)
+from . import core, numpy, ops  # noqa: F401  (attach the array interface; register NumPy names)
 from .check import (
                     GradCheckReport,
                     GradientCheckError,

@@ -482,7 +482,7 @@ def format_value(v: Any) -> str:
 def compute(c: Convention) -> tuple[Any, Any] | str:
     """(reverse-mode value, forward-mode value) of a convention, or why it cannot be computed."""
     from . import grad, jacfwd
-    from .core.reverse import NoRuleError
+    from .core import NoRuleError
     f, args = c.function(), c.args()
     argnums = tuple(range(len(args))) if len(args) > 1 else 0
     try:

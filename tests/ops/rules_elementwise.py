@@ -1,10 +1,10 @@
 """Rule table for the elementwise ufuncs and the special functions (merged by test_rules.py).
 
 Every primitive of :mod:`chainrule.ops.elementwise`, :mod:`chainrule.ops.special` and
-:mod:`chainrule.ops.specfun` that the base table in ``test_rules.py`` does not already cover,
+:mod:`chainrule.ops.special` that the base table in ``test_rules.py`` does not already cover,
 over the sweep's shapes (unary: scalar, (2,), (4,), (3, 2), (1, 2); binary: equal shapes and
 the broadcasting pairs), with inputs drawn inside each function's domain and away from its
-kinks and jumps (the conventions there are tested in tests/test_special.py).
+kinks and jumps (the conventions there are tested in tests/ops/test_special.py).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _sinc_derivatives() -> list:
 
 def _polygammas() -> list:
     # Moderate values only: near a pole ψ⁽ⁿ⁾ is huge and a wrong derivative of size 1 would
-    # hide under the tolerance (the values there are checked in tests/test_special.py).
+    # hide under the tolerance (the values there are checked in tests/ops/test_special.py).
     out = []
     for n in (0, 1, 2, 3):
         out += [spec(f"n={n},3x2", n, D((3, 2), uniform(0.8, 6.0))),

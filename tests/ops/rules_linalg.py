@@ -7,7 +7,7 @@ symmetric inputs as Q diag(w) Qᵀ with eigenvalues at least 0.5 apart. The deco
 vectors included: for distinct eigenvalues/singular values NumPy's signs are locally
 constant, so finite differences see the same branch the rules differentiate. Their
 gauge-invariant checks, batches of every function and NumPy's values are in
-tests/test_linalg.py. ``matmul`` is in test_rules.py's own table.
+tests/numpy/test_linalg.py. ``matmul`` is in test_rules.py's own table.
 """
 
 from __future__ import annotations

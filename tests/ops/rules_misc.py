@@ -1,10 +1,10 @@
-"""Rule table for the primitives of :mod:`chainrule.ops.misc` (merged by test_rules.py).
+"""Rule table for the Bessel primitives of :mod:`chainrule.ops.special` (merged by test_rules.py).
 
 ``i0`` and ``i1`` (the modified Bessel functions of order 0 and 1) over the sweep's shapes,
 near 0 (i1's rule has the limit ½ there, and 0 itself, and switches to a series below
 |x| = 1) and at moderate |x|. Large |x| (i1's asymptotic expansion above 18) is checked in
-tests/test_misc_functions.py: there I₀ ~ 1e7, and the mutation test's wrong derivative of
-size 0.1 would hide under the sweep's tolerance. The composites of misc.py (cov, linspace,
+tests/numpy/test_creation_statistics_polynomial.py: there I₀ ~ 1e7, and the mutation test's
+wrong derivative of size 0.1 would hide under the sweep's tolerance. The composites (cov, linspace,
 polynomials, histograms ...) are tested there too.
 """
 

@@ -1,7 +1,7 @@
 """Rule table for the cumulative reductions and the convolution (see test_rules.py).
 
 ``sum``, ``prod``, ``max``, ``min`` have their rows in test_rules.py; the composites of
-reduce.py (mean, var, quantiles, diff, ...) are tested in tests/test_reductions.py.
+reduce.py (mean, var, quantiles, diff, ...) are tested in tests/numpy/test_reductions.py.
 """
 
 from __future__ import annotations

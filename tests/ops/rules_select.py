@@ -1,7 +1,7 @@
 """Rule table for the extremal index updates ``x.at[idx].min(v)`` / ``.max(v)``.
 
 The selection functions (sort, take, choose ...) are composites of ``getitem`` and
-``where``: they are tested in tests/test_selection.py. The updates' conventions at ties
+``where``: they are tested in tests/numpy/test_indexing_sorting.py. The updates' conventions at ties
 (JAX's even split among the contenders) are tested there too; the sweep draws values
 without ties.
 """

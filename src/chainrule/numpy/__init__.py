@@ -19,7 +19,18 @@ from .. import ops as _ops
 from ..core import Tracer as _Tracer
 from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
 from ..ops.dispatch import UFUNCS as _UFUNCS
-from . import linalg  # noqa: F401
+from ..ops.dtypes import convert as _convert
+from . import (  # noqa: F401  (each registers the NumPy names it implements)
+    creation,
+    indexing,
+    linalg,
+    manipulation,
+    math,
+    padding,
+    polynomial,
+    sorting,
+    statistics,
+)
 
 _RULES = {**_UFUNCS, **_FUNCTIONS}
 for _name in dir(_np):  # by NumPy's own names, aliases included (concat, permute_dims, acos)
@@ -57,7 +68,7 @@ def _build(obj: Any, dtype: Any) -> Any:
             return _ops.stack(parts)
         return _np.array(parts, dtype=dtype)
     if isinstance(obj, _Tracer):
-        return obj if dtype is None else obj.astype(dtype)
+        return _convert(obj, dtype, "numpy.asarray")
     return _np.asarray(obj, dtype=dtype)
 
 

@@ -13,12 +13,9 @@ from . import (  # noqa: F401
     index,
     linalg,
     methods,
-    misc,
     passthrough,
     reduce,
-    select,
     shape,
-    specfun,
     special,
 )
 from .elementwise import *  # noqa: F403
@@ -38,7 +35,7 @@ from .shape import (
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, reduce, shape, index, linalg, special, specfun, select, misc,
+_FAMILIES = (elementwise, reduce, shape, index, linalg, special,
              passthrough)
 
 

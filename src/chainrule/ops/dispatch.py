@@ -32,6 +32,16 @@ def function(np_func: Any, impl: Callable[..., Any]) -> None:
     FUNCTIONS[np_func] = impl
 
 
+def implements(*np_funcs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: ``np_func(traced, ...)`` for each of ``np_funcs`` (a function and its
+    aliases, e.g. ``@implements(np.concatenate, np.concat)``) calls the decorated function."""
+    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        for f in np_funcs:
+            FUNCTIONS[f] = impl
+        return impl
+    return register
+
+
 def passthrough(*np_funcs: Any) -> None:
     """Functions and ufuncs without a derivative: computed on plain values."""
     PASSTHROUGH.update(np_funcs)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import NoRuleError, Tracer, cast, full_unwrap
+from ..core import NoRuleError, Tracer, full_unwrap
 from . import elementwise as ew
 from . import linalg, reduce, shape
 from ._util import plain
 from .dispatch import FUNCTIONS, PASSTHROUGH, UFUNCS
+from .dtypes import convert
 from .index import IndexHelper, check_index, getitem
 
 
@@ -75,11 +76,7 @@ def _array_function(self, func, types, args, kwargs):
 
 
 def _astype(self, dtype, copy=True):
-    dtype = np.dtype(dtype)
-    if np.issubdtype(dtype, np.floating):
-        return cast(self, dtype)
-    # An integer or boolean cast has no derivative: the result is a plain array.
-    return full_unwrap(self).astype(dtype)
+    return convert(self, dtype, "x.astype")
 
 
 def _reshape(self, *shp, order="C"):

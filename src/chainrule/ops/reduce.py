@@ -39,25 +39,25 @@ import warnings
 
 import numpy as np
 
-from ..core import Tracer, broadcast_to, cast, full_unwrap
+from ..core import Tracer, broadcast_to, full_unwrap
 from . import dispatch
 from . import elementwise as _ew
 from ._util import kept_shape, nondiff, normalize_axis, prim
+from .dtypes import convert
 from .elementwise import divide, multiply, sqrt
 from .index import getitem
 from .shape import (
-    _along,
-    _axis,
-    _concatenate,
+    along,
     as_array,
+    axis_index,
     concatenate,
-    moveaxis,
+    concatenate_pieces,
     reshape,
     traced,
     transpose,
 )
 
-_NO = object()  # "argument not given" (NumPy's own sentinel is private)
+NO_VALUE = object()  # "argument not given" (NumPy's own sentinel is private)
 
 
 def expand(g, x, axis):
@@ -198,8 +198,8 @@ def _shifted(x, axis, fill, reverse):
     edge[axis] = 1 if n else 0
     pad = np.full(tuple(edge), fill, dtype=x.dtype)
     if reverse:
-        return _concatenate(getitem(x, _along(axis, slice(1, None))), pad, axis=axis)
-    return _concatenate(pad, getitem(x, _along(axis, slice(None, n - 1))), axis=axis)
+        return concatenate_pieces(getitem(x, along(axis, slice(1, None))), pad, axis=axis)
+    return concatenate_pieces(pad, getitem(x, along(axis, slice(None, n - 1))), axis=axis)
 
 
 linear_recurrence = prim(_linear_recurrence_impl, "linear_recurrence")
@@ -260,7 +260,7 @@ convolve_full.defjvp(lambda t, ans, a, v: convolve_full(t, v),
 
 def _mask(where, x):
     """The plain boolean ``where=`` mask broadcast to x's shape; None when it is all True."""
-    if where is True or where is None or where is _NO:
+    if where is True or where is None or where is NO_VALUE:
         return None
     return np.broadcast_to(np.asarray(full_unwrap(where), dtype=bool), x.shape)
 
@@ -303,12 +303,12 @@ def std(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa
 def _extreme(p, x, axis, keepdims, initial, where, name):
     mask = _mask(where, x)
     if mask is not None:
-        if initial is _NO:
+        if initial is NO_VALUE:
             raise ValueError(f"reduction operation '{name}' does not have an identity, so to "
                              "use a where mask one has to specify 'initial'")
         x = _ew.where(mask, x, -np.inf if p is max else np.inf)
     out = p(x, axis=axis, keepdims=keepdims)
-    if initial is not _NO:
+    if initial is not NO_VALUE:
         out = (_ew.maximum if p is max else _ew.minimum)(out, initial)
     return out
 
@@ -316,68 +316,62 @@ def _extreme(p, x, axis, keepdims, initial, where, name):
 # ---- NumPy's names (NumPy's signatures; applied to plain values, NumPy's own) -------------
 
 
-def _given(**kw):
+def given(**kw):
     """The keyword arguments that were passed (not NumPy's 'no value')."""
-    return {k: v for k, v in kw.items() if v is not _NO}
+    return {k: v for k, v in kw.items() if v is not NO_VALUE}
 
 
 def _as_dtype(x, dtype):
     """x converted to a floating ``dtype`` (the argument's dtype is kept when None)."""
-    if dtype is None:
-        return x
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"a traced reduction with dtype={dtype} would lose the derivative; "
-                        "only floating dtypes are differentiable")
-    return x if x.dtype == dtype else cast(x, dtype)
+    return convert(x, dtype, "a traced reduction", keep_derivative=True)
 
 
-def np_sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=NO_VALUE, where=NO_VALUE):
     """``np.sum``: masked entries (``where``) count as 0; ``initial`` is added."""
-    if out is None and dtype is None and initial is _NO and where is _NO and \
+    if out is None and dtype is None and initial is NO_VALUE and where is NO_VALUE and \
             isinstance(a, Tracer):  # the common case, first
         return sum(a, axis=axis, keepdims=keepdims)
     if not traced(a, initial):
-        return np.sum(a, axis, dtype, out, **_given(keepdims=keepdims, initial=initial,
+        return np.sum(a, axis, dtype, out, **given(keepdims=keepdims, initial=initial,
                                                     where=where))
     dispatch.no_out("sum", out)
     x = _as_dtype(as_array(a), dtype)
     mask = _mask(where, x)
     out = sum(x if mask is None else _ew.where(mask, x, 0), axis=axis, keepdims=keepdims)
-    return out if initial is _NO else out + initial
+    return out if initial is NO_VALUE else out + initial
 
 
-def np_prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=NO_VALUE, where=NO_VALUE):
     """``np.prod``: masked entries count as 1; ``initial`` multiplies."""
-    if out is None and dtype is None and initial is _NO and where is _NO and \
+    if out is None and dtype is None and initial is NO_VALUE and where is NO_VALUE and \
             isinstance(a, Tracer):  # the common case, first
         return prod(a, axis=axis, keepdims=keepdims)
     if not traced(a, initial):
-        return np.prod(a, axis, dtype, out, **_given(keepdims=keepdims, initial=initial,
+        return np.prod(a, axis, dtype, out, **given(keepdims=keepdims, initial=initial,
                                                      where=where))
     dispatch.no_out("prod", out)
     x = _as_dtype(as_array(a), dtype)
     mask = _mask(where, x)
     out = prod(x if mask is None else _ew.where(mask, x, 1), axis=axis, keepdims=keepdims)
-    return out if initial is _NO else out * initial
+    return out if initial is NO_VALUE else out * initial
 
 
-def np_max(a, axis=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_max(a, axis=None, out=None, keepdims=False, initial=NO_VALUE, where=NO_VALUE):
     """``np.max``/``np.amax``: ties split evenly; ``initial`` joins through ``maximum``."""
-    if out is None and initial is _NO and where is _NO and isinstance(a, Tracer):
+    if out is None and initial is NO_VALUE and where is NO_VALUE and isinstance(a, Tracer):
         return max(a, axis=axis, keepdims=keepdims)
     if not traced(a, initial):
-        return np.max(a, axis, out, **_given(keepdims=keepdims, initial=initial, where=where))
+        return np.max(a, axis, out, **given(keepdims=keepdims, initial=initial, where=where))
     dispatch.no_out("max", out)
     return _extreme(max, as_array(a), axis, keepdims, initial, where, "maximum")
 
 
-def np_min(a, axis=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_min(a, axis=None, out=None, keepdims=False, initial=NO_VALUE, where=NO_VALUE):
     """``np.min``/``np.amin``: ties split evenly; ``initial`` joins through ``minimum``."""
-    if out is None and initial is _NO and where is _NO and isinstance(a, Tracer):
+    if out is None and initial is NO_VALUE and where is NO_VALUE and isinstance(a, Tracer):
         return min(a, axis=axis, keepdims=keepdims)
     if not traced(a, initial):
-        return np.min(a, axis, out, **_given(keepdims=keepdims, initial=initial, where=where))
+        return np.min(a, axis, out, **given(keepdims=keepdims, initial=initial, where=where))
     dispatch.no_out("min", out)
     return _extreme(min, as_array(a), axis, keepdims, initial, where, "minimum")
 
@@ -391,44 +385,44 @@ def np_ptp(a, axis=None, out=None, keepdims=False):
     return max(x, axis=axis, keepdims=keepdims) - min(x, axis=axis, keepdims=keepdims)
 
 
-def np_mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NO):
+def np_mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=NO_VALUE):
     """``np.mean``."""
-    if out is None and dtype is None and where is _NO and isinstance(a, Tracer):
+    if out is None and dtype is None and where is NO_VALUE and isinstance(a, Tracer):
         return mean(a, axis=axis, keepdims=keepdims)
     if not traced(a):
-        return np.mean(a, axis, dtype, out, **_given(keepdims=keepdims, where=where))
+        return np.mean(a, axis, dtype, out, **given(keepdims=keepdims, where=where))
     dispatch.no_out("mean", out)
     return mean(_as_dtype(as_array(a), dtype), axis=axis, keepdims=keepdims, where=where)
 
 
 def _ddof(ddof, correction):
-    if correction is not _NO:
+    if correction is not NO_VALUE:
         if ddof != 0:
             raise ValueError("ddof and correction can't be provided simultaneously.")
         return correction
     return ddof
 
 
-def np_var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NO,
-           mean=_NO, correction=_NO):  # noqa: A002
+def np_var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+           mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
     """``np.var`` (``ddof``/``correction``, ``where``, a precomputed ``mean``)."""
     if not traced(a, mean):
-        return np.var(a, axis, dtype, out, ddof, **_given(
+        return np.var(a, axis, dtype, out, ddof, **given(
             keepdims=keepdims, where=where, mean=mean, correction=correction))
     dispatch.no_out("var", out)
     return var(_as_dtype(as_array(a), dtype), axis, _ddof(ddof, correction), keepdims,
-               where=where, mean=None if mean is _NO else mean)
+               where=where, mean=None if mean is NO_VALUE else mean)
 
 
-def np_std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NO,
-           mean=_NO, correction=_NO):  # noqa: A002
+def np_std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+           mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
     """``np.std``: sqrt of ``np.var``."""
     if not traced(a, mean):
-        return np.std(a, axis, dtype, out, ddof, **_given(
+        return np.std(a, axis, dtype, out, ddof, **given(
             keepdims=keepdims, where=where, mean=mean, correction=correction))
     dispatch.no_out("std", out)
     return std(_as_dtype(as_array(a), dtype), axis, _ddof(ddof, correction), keepdims,
-               where=where, mean=None if mean is _NO else mean)
+               where=where, mean=None if mean is NO_VALUE else mean)
 
 
 def _isnan(x):
@@ -436,41 +430,43 @@ def _isnan(x):
 
 
 def _and_where(mask, where):
-    return mask if where is _NO or where is True else mask & np.asarray(full_unwrap(where))
+    return mask if where is NO_VALUE or where is True else mask & np.asarray(full_unwrap(where))
 
 
-def np_nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=NO_VALUE,
+              where=NO_VALUE):
     """``np.nansum``: NaNs count as 0 (and get no derivative)."""
     if not traced(a, initial):
-        return np.nansum(a, axis, dtype, out, **_given(keepdims=keepdims, initial=initial,
+        return np.nansum(a, axis, dtype, out, **given(keepdims=keepdims, initial=initial,
                                                        where=where))
     x = as_array(a)
     return np_sum(_ew.where(_isnan(x), 0, x), axis, dtype, out, keepdims, initial, where)
 
 
-def np_nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=NO_VALUE,
+               where=NO_VALUE):
     """``np.nanprod``: NaNs count as 1 (and get no derivative)."""
     if not traced(a, initial):
-        return np.nanprod(a, axis, dtype, out, **_given(keepdims=keepdims, initial=initial,
+        return np.nanprod(a, axis, dtype, out, **given(keepdims=keepdims, initial=initial,
                                                         where=where))
     x = as_array(a)
     return np_prod(_ew.where(_isnan(x), 1, x), axis, dtype, out, keepdims, initial, where)
 
 
-def np_nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NO):
+def np_nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=NO_VALUE):
     """``np.nanmean``: the mean of the non-NaN entries (NaN for an all-NaN slice)."""
     if not traced(a):
-        return np.nanmean(a, axis, dtype, out, **_given(keepdims=keepdims, where=where))
+        return np.nanmean(a, axis, dtype, out, **given(keepdims=keepdims, where=where))
     x = as_array(a)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np_mean(x, axis, dtype, out, keepdims, where=_and_where(~_isnan(x), where))
 
 
-def np_nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NO,
-              mean=_NO, correction=_NO):  # noqa: A002
+def np_nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+              mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
     """``np.nanvar``: the variance of the non-NaN entries."""
     if not traced(a, mean):
-        return np.nanvar(a, axis, dtype, out, ddof, **_given(
+        return np.nanvar(a, axis, dtype, out, ddof, **given(
             keepdims=keepdims, where=where, mean=mean, correction=correction))
     x = as_array(a)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -478,11 +474,11 @@ def np_nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, whe
                       mean=mean, correction=correction)
 
 
-def np_nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NO,
-              mean=_NO, correction=_NO):  # noqa: A002
+def np_nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+              mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
     """``np.nanstd``: sqrt of ``np.nanvar``."""
     if not traced(a, mean):
-        return np.nanstd(a, axis, dtype, out, ddof, **_given(
+        return np.nanstd(a, axis, dtype, out, ddof, **given(
             keepdims=keepdims, where=where, mean=mean, correction=correction))
     x = as_array(a)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -495,7 +491,7 @@ def _nan_extreme(p, a, axis, out, keepdims, initial, where, name):
     nan = _isnan(x)
     filled = _ew.where(nan, -np.inf if p is max else np.inf, x)
     res = _extreme(p, filled, axis, keepdims, initial, where, name)
-    if initial is _NO:  # an all-NaN slice is NaN (NumPy warns; so does this)
+    if initial is NO_VALUE:  # an all-NaN slice is NaN (NumPy warns; so does this)
         allnan = np.logical_and.reduce(nan | ~_and_where(np.ones(nan.shape, bool), where),
                                        axis=normalize_axis(axis, x.ndim), keepdims=keepdims)
         if np.any(allnan):
@@ -504,19 +500,19 @@ def _nan_extreme(p, a, axis, out, keepdims, initial, where, name):
     return res
 
 
-def np_nanmax(a, axis=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_nanmax(a, axis=None, out=None, keepdims=False, initial=NO_VALUE, where=NO_VALUE):
     """``np.nanmax``: the max of the non-NaN entries."""
     if not traced(a, initial):
-        return np.nanmax(a, axis, out, **_given(keepdims=keepdims, initial=initial,
+        return np.nanmax(a, axis, out, **given(keepdims=keepdims, initial=initial,
                                                 where=where))
     dispatch.no_out("nanmax", out)
     return _nan_extreme(max, a, axis, out, keepdims, initial, where, "maximum")
 
 
-def np_nanmin(a, axis=None, out=None, keepdims=False, initial=_NO, where=_NO):
+def np_nanmin(a, axis=None, out=None, keepdims=False, initial=NO_VALUE, where=NO_VALUE):
     """``np.nanmin``: the min of the non-NaN entries."""
     if not traced(a, initial):
-        return np.nanmin(a, axis, out, **_given(keepdims=keepdims, initial=initial,
+        return np.nanmin(a, axis, out, **given(keepdims=keepdims, initial=initial,
                                                 where=where))
     dispatch.no_out("nanmin", out)
     return _nan_extreme(min, a, axis, out, keepdims, initial, where, "minimum")
@@ -526,7 +522,7 @@ def _cumulative(a, axis, dtype):
     x = _as_dtype(as_array(a), dtype)
     if axis is None:
         return reshape(x, (-1,)), 0
-    return x, _axis(axis, x.ndim)
+    return x, axis_index(axis, x.ndim)
 
 
 def np_cumsum(a, axis=None, dtype=None, out=None):
@@ -575,12 +571,12 @@ def _cumulative_api(np_func, ours, identity):
                                  "argument is required.")
             x = reshape(x, (-1,))
             axis = 0
-        ax = _axis(axis, x.ndim)
+        ax = axis_index(axis, x.ndim)
         res = ours(x, axis=ax)
         if include_initial:
             s = list(res.shape)
             s[ax] = 1
-            res = _concatenate(np.full(tuple(s), identity, res.dtype), res, axis=ax)
+            res = concatenate_pieces(np.full(tuple(s), identity, res.dtype), res, axis=ax)
         return res
     f.__name__ = np_func.__name__
     f.__doc__ = f"``np.{np_func.__name__}`` (the array API's cumulative reduction)."
@@ -591,11 +587,11 @@ cumulative_sum = _cumulative_api(np.cumulative_sum, cumsum_, 0)
 cumulative_prod = _cumulative_api(np.cumulative_prod, cumprod_, 1)
 
 
-def np_average(a, axis=None, weights=None, returned=False, *, keepdims=_NO):
+def np_average(a, axis=None, weights=None, returned=False, *, keepdims=NO_VALUE):
     """``np.average``: Σ w x / Σ w (differentiable in the weights too)."""
     if not traced(a, weights):
-        return np.average(a, axis, weights, returned, **_given(keepdims=keepdims))
-    kd = False if keepdims is _NO else bool(keepdims)
+        return np.average(a, axis, weights, returned, **given(keepdims=keepdims))
+    kd = False if keepdims is NO_VALUE else bool(keepdims)
     x = as_array(a)
     if weights is None:
         avg = mean(x, axis=axis, keepdims=kd)
@@ -625,127 +621,18 @@ def np_average(a, axis=None, weights=None, returned=False, *, keepdims=_NO):
     return avg
 
 
-# ---- quantiles at the values level ---------------------------------------------------------
-
-
-def _quantile(a, q, axis, method, keepdims, nan):
-    from .select import take_along
-    x = as_array(a)
-    qv = np.asarray(full_unwrap(q), dtype=np.float64)
-    if np.any((qv < 0) | (qv > 1)) or np.any(np.isnan(qv)):
-        raise ValueError("Quantiles must be in the range [0, 1]")
-    if isinstance(q, Tracer) and method != "linear":
-        raise NotImplementedError(f"the derivative in q is given for method='linear' only "
-                                  f"(not {method!r}); pass q as a plain array")
-    axes = normalize_axis(axis, x.ndim)
-    rest = tuple(i for i in range(x.ndim) if i not in axes)
-    xt = transpose(x, rest + axes) if rest + axes != tuple(range(x.ndim)) else x
-    batch = xt.shape[:len(rest)]
-    n = int(np.prod(xt.shape[len(rest):]))
-    rows = reshape(xt, batch + (n,))
-    if method not in _SELECTING:  # NumPy interpolates in the common type of x and q
-        dt = np.result_type(x.dtype, q if isinstance(q, (int, float)) else
-                            (q.dtype if isinstance(q, Tracer) else np.asarray(q).dtype))
-        if dt != x.dtype and dt.kind == "f":
-            rows = cast(rows, dt)
-    plain = np.asarray(full_unwrap(rows))
-    order = np.argsort(plain, axis=-1, kind="stable")
-    s = take_along(rows, order, -1, distinct=True)
-    ranks = np.broadcast_to(np.arange(n, dtype=np.float64), plain.shape)
-    qflat = qv.reshape(-1)
-    sorted_plain = np.take_along_axis(plain, order, -1)
-    if nan:
-        ranks = np.where(np.isnan(sorted_plain), np.nan, ranks)
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: NaN, said below
-            virt = np.nanquantile(ranks, qflat, axis=-1, method=method)
-        valid_n = np.sum(~np.isnan(sorted_plain), axis=-1)
-    else:
-        virt = np.quantile(ranks, qflat, axis=-1, method=method)
-        valid_n = np.full(batch, n)
-    virt = np.moveaxis(np.asarray(virt).reshape((qflat.size,) + batch), 0, -1)  # batch + (nq,)
-    missing = np.isnan(virt)
-    v0 = np.where(missing, 0, virt)
-    lo = np.floor(v0).astype(np.intp)
-    hi = np.minimum(lo + 1, np.maximum(valid_n[..., None] - 1, 0))
-    if isinstance(q, Tracer):  # method='linear': v = q (n_valid - 1)
-        qt = reshape(q, (-1,))
-        frac = qt * (valid_n[..., None] - 1).astype(plain.dtype) - lo.astype(plain.dtype)
-    else:
-        frac = (v0 - lo).astype(plain.dtype)
-    s_lo = take_along(s, lo, -1)
-    s_hi = take_along(s, hi, -1)
-    res = s_lo + (s_hi - s_lo) * frac
-    if not nan and n and np.any(np.isnan(sorted_plain[..., -1])):  # NumPy: NaN in, NaN out
-        res = _ew.where(np.isnan(sorted_plain[..., -1:]), np.nan, res)
-    if nan and np.any(missing):
-        res = _ew.where(missing, np.nan, res)
-    out_batch = kept_shape(x.shape, axis) if keepdims else batch
-    res = reshape(res, batch + qv.shape)
-    if qv.ndim:
-        res = moveaxis(res, tuple(range(len(batch), len(batch) + qv.ndim)),
-                       tuple(range(qv.ndim)))
-    return reshape(res, qv.shape + out_batch)
-
-
-_SELECTING = ("lower", "higher", "nearest", "inverted_cdf", "closest_observation")
-
-
-def _quantile_api(np_func, nan, scale):
-    def f(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False,
-          *, weights=None):
-        if not traced(a, q):
-            kw = {} if weights is None else {"weights": weights}
-            return np_func(a, q, axis, out, overwrite_input, method, keepdims, **kw)
-        dispatch.no_out(np_func.__name__, out)
-        if weights is not None:
-            raise NotImplementedError(f"np.{np_func.__name__} with weights is not "
-                                      "differentiable by chainrule yet")
-        if scale == 1 or isinstance(q, (Tracer, int, float)):
-            qq = q if scale == 1 else q / scale
-        else:
-            qq = np.true_divide(np.asarray(q), scale)
-        return _quantile(a, qq, axis, method, keepdims is True, nan)
-    f.__name__ = np_func.__name__
-    f.__doc__ = (f"``np.{np_func.__name__}`` at the values level: the derivative flows to the "
-                 "(two) order statistics the result interpolates.")
-    return f
-
-
-np_quantile = _quantile_api(np.quantile, False, 1)
-np_nanquantile = _quantile_api(np.nanquantile, True, 1)
-np_percentile = _quantile_api(np.percentile, False, 100)
-np_nanpercentile = _quantile_api(np.nanpercentile, True, 100)
-
-
-def np_median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    """``np.median``: the mean of the middle order statistic(s)."""
-    if not traced(a):
-        return np.median(a, axis, out, overwrite_input, keepdims)
-    dispatch.no_out("median", out)
-    return _quantile(a, 0.5, axis, "linear", keepdims, False)
-
-
-def np_nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=_NO):
-    """``np.nanmedian``: the median of the non-NaN entries."""
-    if not traced(a):
-        return np.nanmedian(a, axis, out, overwrite_input, **_given(keepdims=keepdims))
-    dispatch.no_out("nanmedian", out)
-    return _quantile(a, 0.5, axis, "linear", keepdims is True, True)
-
-
 # ---- differences, integrals, convolutions --------------------------------------------------
 
 
 def _slice(x, ax, start, stop):
-    return getitem(x, _along(ax, slice(start, stop)))
+    return getitem(x, along(ax, slice(start, stop)))
 
 
-def np_diff(a, n=1, axis=-1, prepend=_NO, append=_NO):
+def np_diff(a, n=1, axis=-1, prepend=NO_VALUE, append=NO_VALUE):
     """``np.diff``: x[1:] - x[:-1] along ``axis``, ``n`` times (``prepend``/``append`` are
     joined first, and differentiable when traced)."""
     if not traced(a, prepend, append):
-        return np.diff(a, n, axis, **_given(prepend=prepend, append=append))
+        return np.diff(a, n, axis, **given(prepend=prepend, append=append))
     if n == 0:
         return as_array(a)
     if n < 0:
@@ -753,10 +640,10 @@ def np_diff(a, n=1, axis=-1, prepend=_NO, append=_NO):
     x = as_array(a)
     if x.ndim == 0:
         raise ValueError("diff requires input that is at least one dimensional")
-    ax = _axis(axis, x.ndim)
+    ax = axis_index(axis, x.ndim)
     parts = []
     for extra, at_end in ((prepend, False), (append, True)):
-        if extra is _NO:
+        if extra is NO_VALUE:
             continue
         e = as_array(extra)
         if e.ndim == 0:
@@ -789,7 +676,7 @@ def np_trapezoid(y, x=None, dx=1.0, axis=-1):
     if not traced(y, x, dx):
         return np.trapezoid(y, x, dx, axis)
     y = as_array(y)
-    ax = _axis(axis, y.ndim)
+    ax = axis_index(axis, y.ndim)
     n = y.shape[ax]
     if x is None:
         d = dx
@@ -844,33 +731,6 @@ def np_correlate(a, v, mode="valid"):
     return _convolution(a, v, mode, "correlate", True)
 
 
-def np_gradient(f, *varargs, axis=None, edge_order=1):
-    """``np.gradient``: linear in ``f``, so along each axis it is the matrix
-    ``np.gradient(I)`` applied to ``f`` (differentiable in ``f``; the spacings are data)."""
-    if not traced(f):
-        return np.gradient(f, *varargs, axis=axis, edge_order=edge_order)
-    if traced(*varargs):
-        raise NotImplementedError("np.gradient: the spacings (varargs) must be plain "
-                                  "arrays; the derivative is taken with respect to f")
-    from .linalg import matmul
-    y = as_array(f)
-    axes = normalize_axis(axis, y.ndim)
-    if isinstance(axis, (int, np.integer)):
-        axes = (_axis(axis, y.ndim),)
-    elif axis is not None:
-        axes = tuple(_axis(a, y.ndim) for a in axis)
-    spacing = list(varargs)
-    if len(spacing) == 1 and np.ndim(spacing[0]) == 0:
-        spacing = spacing * len(axes)
-    elif spacing and len(spacing) != len(axes):
-        raise TypeError("invalid number of arguments")
-    outs = []
-    for k, ax in enumerate(axes):
-        n = y.shape[ax]
-        sp = spacing[k:k + 1] if spacing else []
-        m = np.gradient(np.eye(n, dtype=y.dtype), *sp, axis=0, edge_order=edge_order)
-        outs.append(moveaxis(matmul(moveaxis(y, ax, -1), m.T.astype(y.dtype)), -1, ax))
-    return outs[0] if len(outs) == 1 else tuple(outs)
 
 
 for _np_func, _ours in {
@@ -880,13 +740,12 @@ for _np_func, _ours in {
     np.nanvar: np_nanvar, np.nanstd: np_nanstd, np.nanmax: np_nanmax, np.nanmin: np_nanmin,
     np.cumsum: np_cumsum, np.cumprod: np_cumprod, np.nancumsum: np_nancumsum,
     np.nancumprod: np_nancumprod, np.cumulative_sum: cumulative_sum,
-    np.cumulative_prod: cumulative_prod, np.average: np_average, np.quantile: np_quantile,
-    np.nanquantile: np_nanquantile, np.percentile: np_percentile,
-    np.nanpercentile: np_nanpercentile, np.median: np_median, np.nanmedian: np_nanmedian,
-    np.diff: np_diff, np.ediff1d: np_ediff1d, np.trapezoid: np_trapezoid,
-    np.convolve: np_convolve, np.correlate: np_correlate, np.gradient: np_gradient,
+    np.cumulative_prod: cumulative_prod, np.average: np_average, np.diff: np_diff,
+    np.ediff1d: np_ediff1d, np.trapezoid: np_trapezoid,
+    np.convolve: np_convolve, np.correlate: np_correlate,
 }.items():
     dispatch.function(_np_func, _ours)
 
-__all__ = ["sum", "mean", "max", "min", "prod", "var", "std", "expand", "cumsum_", "cumprod_",
+__all__ = ["given", "NO_VALUE", "sum", "mean", "max", "min", "prod", "var", "std", "expand",
+           "cumsum_", "cumprod_",
            "linear_recurrence", "convolve_full"]

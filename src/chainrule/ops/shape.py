@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Tracer, broadcast_to, cast, full_unwrap, sum_to
+from ..core import Tracer, broadcast_to, full_unwrap, sum_to
 from . import dispatch
 from . import elementwise as _ew
 from ._util import ByArgnum, normalize_axis, prim
+from .dtypes import convert
 from .index import Distinct, getitem, scatter_add
 
 # ---- helpers shared by the composite families ----------------------------------------------
@@ -48,16 +49,16 @@ def as_array(x: Any) -> Any:
     if isinstance(x, Tracer):
         return x
     if (type(x) is list or type(x) is tuple) and traced(*x):
-        return _stack(*[as_array(e) for e in x], axis=0)
+        return stack_pieces(*[as_array(e) for e in x], axis=0)
     return np.asarray(x)
 
 
-def _along(axis: int, idx: Any) -> tuple:
+def along(axis: int, idx: Any) -> tuple:
     """The index that applies ``idx`` along ``axis`` (a non-negative int) only."""
     return (slice(None),) * axis + (idx,)
 
 
-def _axis(axis: Any, ndim: int) -> int:
+def axis_index(axis: Any, ndim: int) -> int:
     """``axis`` (an int, negatives allowed) as a non-negative int; NumPy's AxisError if out."""
     return normalize_axis(int(axis), ndim)[0]
 
@@ -142,11 +143,11 @@ def _piece(i, g, xs, axis):
     return g[(slice(None),) * ax + (slice(start, stop),)]
 
 
-_concatenate = prim(_concatenate_impl, "concatenate")
+concatenate_pieces = prim(_concatenate_impl, "concatenate")
 """``concatenate(*xs, axis)``: ā_i is argument i's slice of ā; ȧ joins ȧ_i with zeros."""
-_concatenate.vjps = ByArgnum(lambda i, g, ans, *xs, axis=0: _piece(i, g, xs, axis))
-_concatenate.jvps = ByArgnum(
-    lambda i, t, ans, *xs, axis=0: _concatenate(
+concatenate_pieces.vjps = ByArgnum(lambda i, g, ans, *xs, axis=0: _piece(i, g, xs, axis))
+concatenate_pieces.jvps = ByArgnum(
+    lambda i, t, ans, *xs, axis=0: concatenate_pieces(
         *[t if j == i else np.zeros(np.shape(x), t.dtype) for j, x in enumerate(xs)], axis=axis))
 
 
@@ -159,11 +160,11 @@ def _take_slot(i, g, axis):
     return g[(slice(None),) * ax + (i,)]
 
 
-_stack = prim(_stack_impl, "stack")
+stack_pieces = prim(_stack_impl, "stack")
 """``stack(*xs, axis)``: ā_i is the i-th slot of ā along the new axis."""
-_stack.vjps = ByArgnum(lambda i, g, ans, *xs, axis=0: _take_slot(i, g, axis))
-_stack.jvps = ByArgnum(
-    lambda i, t, ans, *xs, axis=0: _stack(
+stack_pieces.vjps = ByArgnum(lambda i, g, ans, *xs, axis=0: _take_slot(i, g, axis))
+stack_pieces.jvps = ByArgnum(
+    lambda i, t, ans, *xs, axis=0: stack_pieces(
         *[broadcast_to(t, np.shape(xs[i])) if j == i else np.zeros(np.shape(x), t.dtype)
           for j, x in enumerate(xs)], axis=axis))
 
@@ -235,7 +236,7 @@ def rollaxis(a, axis, start=0):
         return np.rollaxis(a, axis, start)
     x = as_array(a)
     n = x.ndim
-    axis = _axis(axis, n)
+    axis = axis_index(axis, n)
     if start < 0:
         start += n
     if not 0 <= start < n + 1:
@@ -311,13 +312,7 @@ atleast_3d = _atleast_nd(np.atleast_3d, 3)
 
 def _astype(x, dtype):
     """x converted to ``dtype``: a floating cast keeps the derivative; others would lose it."""
-    dtype = np.dtype(dtype)
-    if x.dtype == dtype:
-        return x
-    if isinstance(x, Tracer) and dtype.kind != "f":
-        raise TypeError(f"converting a traced value to {dtype} would lose its derivative; "
-                        "only floating dtypes are differentiable")
-    return cast(x, dtype) if isinstance(x, Tracer) else x.astype(dtype)
+    return convert(x, dtype, "conversion", keep_derivative=True)
 
 
 def _arrays(arrays) -> list:
@@ -337,7 +332,7 @@ def concatenate(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind")
         axis = 0
     if dtype is not None:
         xs = [_astype(x, dtype) for x in xs]
-    return _concatenate(*xs, axis=axis)
+    return concatenate_pieces(*xs, axis=axis)
 
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
@@ -348,7 +343,7 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
         return np.stack(xs, axis=axis, dtype=dtype, casting=casting)
     if dtype is not None:
         xs = [_astype(x, dtype) for x in xs]
-    return _stack(*xs, axis=axis)
+    return stack_pieces(*xs, axis=axis)
 
 
 def hstack(tup, *, dtype=None, casting="same_kind"):
@@ -402,9 +397,9 @@ def array_split(ary, indices_or_sections, axis=0):
     if not traced(ary):
         return np.array_split(ary, indices_or_sections, axis)
     x = as_array(ary)
-    ax = _axis(axis, x.ndim)
+    ax = axis_index(axis, x.ndim)
     pts = _split_points(x.shape[ax], indices_or_sections)
-    return [getitem(x, _along(ax, slice(int(a), int(b)))) for a, b in zip(pts[:-1], pts[1:])]
+    return [getitem(x, along(ax, slice(int(a), int(b)))) for a, b in zip(pts[:-1], pts[1:])]
 
 
 def split(ary, indices_or_sections, axis=0):
@@ -413,7 +408,7 @@ def split(ary, indices_or_sections, axis=0):
         return np.split(ary, indices_or_sections, axis)
     x = as_array(ary)
     if isinstance(indices_or_sections, (int, np.integer)):
-        if x.shape[_axis(axis, x.ndim)] % indices_or_sections:
+        if x.shape[axis_index(axis, x.ndim)] % indices_or_sections:
             raise ValueError("array split does not result in an equal division")
     return array_split(x, indices_or_sections, axis)
 
@@ -455,8 +450,8 @@ def unstack(x, /, *, axis=0):
     x = as_array(x)
     if x.ndim == 0:
         raise ValueError("Input array must be at least 1-d.")
-    ax = _axis(axis, x.ndim)
-    return tuple(getitem(x, _along(ax, i)) for i in range(x.shape[ax]))
+    ax = axis_index(axis, x.ndim)
+    return tuple(getitem(x, along(ax, i)) for i in range(x.shape[ax]))
 
 
 def tile(A, reps):
@@ -485,7 +480,7 @@ def repeat(a, repeats, axis=None):
     if axis is None:
         x = reshape(x, (-1,))
         axis = 0
-    ax = _axis(axis, x.ndim)
+    ax = axis_index(axis, x.ndim)
     n = x.shape[ax]
     reps = np.asarray(full_unwrap(repeats))
     positions = np.repeat(np.arange(n), reps)  # NumPy's checks (negative counts, lengths)
@@ -495,7 +490,7 @@ def repeat(a, repeats, axis=None):
         lifted = reshape(x, s[:ax + 1] + (1,) + s[ax + 1:])
         return reshape(broadcast_to(lifted, s[:ax + 1] + (k,) + s[ax + 1:]),
                        s[:ax] + (n * k,) + s[ax + 1:])
-    return getitem(x, _along(ax, positions))
+    return getitem(x, along(ax, positions))
 
 
 def flip(m, axis=None):
@@ -537,15 +532,15 @@ def roll(a, shift, axis=None):
         return reshape(roll(reshape(x, (-1,)), shift, 0), x.shape)
     total: dict[int, int] = {}
     for sh, ax in np.broadcast(full_unwrap(shift), axis):
-        ax = _axis(ax, x.ndim)
+        ax = axis_index(ax, x.ndim)
         total[ax] = total.get(ax, 0) + int(sh)
     for ax, sh in total.items():
         n = x.shape[ax]
         if n == 0 or sh % n == 0:
             continue
         cut = n - sh % n
-        x = _concatenate(getitem(x, _along(ax, slice(cut, None))),
-                         getitem(x, _along(ax, slice(None, cut))), axis=ax)
+        x = concatenate_pieces(getitem(x, along(ax, slice(cut, None))),
+                         getitem(x, along(ax, slice(None, cut))), axis=ax)
     return x
 
 
@@ -571,144 +566,6 @@ def rot90(m, k=1, axes=(0, 1)):
     if k == 1:
         return transpose(flip(x, axes[1]), tuple(perm))
     return flip(transpose(x, tuple(perm)), axes[1])
-
-
-# ---- pad -------------------------------------------------------------------------------------
-
-_PAD_KWARGS = {
-    "constant": {"constant_values"}, "empty": set(), "edge": set(), "wrap": set(),
-    "linear_ramp": {"end_values"}, "reflect": {"reflect_type"}, "symmetric": {"reflect_type"},
-    "maximum": {"stat_length"}, "minimum": {"stat_length"}, "mean": {"stat_length"},
-    "median": {"stat_length"},
-}
-
-
-def _pairs(value, ndim, what):
-    """``value`` as an (ndim, 2) array of (before, after) per axis (NumPy's broadcasting);
-    ``what`` is "width" (non-negative integers), "index" (rounded, non-negative) or "value"."""
-    if traced(value):
-        return broadcast_to(as_array(value), (ndim, 2))
-    arr = np.asarray(value)
-    if what == "width" and arr.dtype.kind != "i":
-        raise TypeError("`pad_width` must be of integral type.")
-    if what != "value":
-        arr = np.round(arr).astype(np.intp, copy=False)
-        if arr.size and arr.min() < 0:
-            raise ValueError("index can't contain negative values")
-    return np.broadcast_to(arr, (ndim, 2))
-
-
-def _block(x, ax, width, fill):
-    """``fill`` (a scalar, plain or traced) broadcast to x's shape with ``width`` along ax."""
-    s = list(x.shape)
-    s[ax] = width
-    if isinstance(fill, Tracer):
-        return broadcast_to(cast(fill, x.dtype) if fill.dtype != x.dtype else fill, tuple(s))
-    return np.full(tuple(s), fill, dtype=x.dtype)
-
-
-def _pad_stat(x, ax, width, length, mode, after):
-    """A stat mode's block: the statistic of the ``length`` entries next to that edge (all
-    of the axis when None), broadcast to ``width`` along ``ax``."""
-    from . import reduce
-    n = x.shape[ax]
-    length = n if length is None else min(int(length), n)
-    if length == 0:
-        raise ValueError("stat_length of 0 yields no value for padding")
-    stat = {"maximum": reduce.np_max, "minimum": reduce.np_min, "mean": reduce.np_mean,
-            "median": reduce.np_median}[mode]
-    window = slice(n - length, None) if after else slice(None, length)
-    s = list(x.shape)
-    s[ax] = width
-    return broadcast_to(stat(getitem(x, _along(ax, window)), axis=ax, keepdims=True), tuple(s))
-
-
-def pad(array, pad_width, mode="constant", **kwargs):
-    """``np.pad``, axis by axis as NumPy does (so corners agree).
-
-    constant/empty: blocks of the constant (``constant_values`` may be traced: then the
-    padding is differentiable in it; 'empty' pads with zeros); edge/reflect/symmetric/wrap:
-    a gather whose positions are ``np.pad`` of the positions; reflect_type='odd': the linear
-    map ``np.pad(I)`` applied along the axis; linear_ramp: end + k (edge - end) / width
-    (``end_values`` may be traced); maximum/minimum/mean/median: the reduction of the
-    ``stat_length`` entries at that edge, with the reductions' tie conventions.
-    """
-    if not traced(array, *kwargs.values()):
-        return np.pad(array, pad_width, mode, **kwargs)
-    if callable(mode):
-        raise NotImplementedError("np.pad with a callable mode is not differentiable by "
-                                  "chainrule; pad with a named mode, or build the array with "
-                                  "concatenate/at[...].set")
-    if mode not in _PAD_KWARGS:
-        raise ValueError(f"mode '{mode}' is not supported")
-    unsupported = set(kwargs) - _PAD_KWARGS[mode]
-    if unsupported:
-        raise ValueError(f"unsupported keyword arguments for mode '{mode}': {unsupported}")
-    x = as_array(array)
-    nd = x.ndim
-    widths = _pairs(pad_width, nd, "width")
-    values = None
-    if mode in ("constant", "empty"):
-        values = _pairs(kwargs.get("constant_values", 0), nd, "value")
-    elif mode == "linear_ramp":
-        values = _pairs(kwargs.get("end_values", 0), nd, "value")
-    elif kwargs.get("stat_length") is not None:
-        values = _pairs(kwargs["stat_length"], nd, "index")
-    for ax in range(nd):
-        before, after = int(widths[ax][0]), int(widths[ax][1])
-        if before == 0 and after == 0:
-            continue
-        if x.shape[ax] == 0 and mode not in ("constant", "empty"):
-            raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant' "
-                             "or 'empty'")
-        if mode in ("constant", "empty"):
-            vals = (0, 0) if mode == "empty" else (values[ax, 0], values[ax, 1])
-            x = _concatenate(_block(x, ax, before, vals[0]), x, _block(x, ax, after, vals[1]),
-                             axis=ax)
-        elif mode in ("edge", "wrap") or (mode in ("reflect", "symmetric") and
-                                          kwargs.get("reflect_type", "even") == "even"):
-            positions = np.pad(np.arange(x.shape[ax]), (before, after), mode)
-            x = getitem(x, _along(ax, positions))
-        elif mode in ("reflect", "symmetric"):  # odd reflections are linear combinations
-            n = x.shape[ax]
-            m = np.pad(np.eye(n, dtype=x.dtype), ((before, after), (0, 0)), mode,
-                       reflect_type="odd")
-            from .linalg import matmul
-            x = moveaxis(matmul(moveaxis(x, ax, -1), m.T), -1, ax)
-        elif mode == "linear_ramp":
-            x = _concatenate(*_ramps(x, ax, before, after, values[ax, 0], values[ax, 1]),
-                             axis=ax)
-        else:
-            lengths = (None, None) if values is None else (values[ax][0], values[ax][1])
-            parts = [_pad_stat(x, ax, before, lengths[0], mode, False)] if before else []
-            parts.append(x)
-            if after:
-                parts.append(_pad_stat(x, ax, after, lengths[1], mode, True))
-            x = _concatenate(*parts, axis=ax)
-    return x
-
-
-def _ramps(x, ax, before, after, end_before, end_after):
-    """NumPy's linear ramps: linspace(end, edge, width, endpoint=False), the after-ramp
-    reversed, computed as k · ((edge - end) / width) + end."""
-    n = x.shape[ax]
-    shape = [1] * x.ndim
-    parts = []
-    for width, edge_at, end, is_after in ((before, 0, end_before, False),
-                                          (after, n - 1, end_after, True)):
-        if width == 0:
-            parts.append(None)
-            continue
-        edge = getitem(x, _along(ax, slice(edge_at, edge_at + 1)))
-        if not isinstance(end, Tracer):
-            end = np.asarray(end, dtype=x.dtype)
-        shape[ax] = width
-        k = np.arange(width, dtype=x.dtype).reshape(shape)
-        if is_after:
-            k = k[tuple(slice(None, None, -1) if i == ax else slice(None)
-                        for i in range(x.ndim))]
-        parts.append(k * ((edge - end) / width) + end)
-    return [p for p in (parts[0], x, parts[1]) if p is not None]
 
 
 # ---- diagonals, triangles ------------------------------------------------------------------
@@ -774,7 +631,7 @@ def append(arr, values, axis=None):
         x = reshape(x, (-1,)) if x.ndim != 1 else x
         v = reshape(v, (-1,))
         axis = x.ndim - 1
-    return _concatenate(x, v, axis=axis)
+    return concatenate_pieces(x, v, axis=axis)
 
 
 def delete(arr, obj, axis=None):
@@ -785,9 +642,9 @@ def delete(arr, obj, axis=None):
     if axis is None:
         x = reshape(x, (-1,)) if x.ndim != 1 else x
         axis = x.ndim - 1
-    ax = _axis(axis, x.ndim)
+    ax = axis_index(axis, x.ndim)
     keep = np.delete(np.arange(x.shape[ax]), full_unwrap(obj))
-    return getitem(x, Distinct(_along(ax, keep)))
+    return getitem(x, Distinct(along(ax, keep)))
 
 
 def insert(arr, obj, values, axis=None):
@@ -808,7 +665,7 @@ def insert(arr, obj, values, axis=None):
     base = np.arange(xsize).reshape(x.shape)
     vpos = xsize + np.arange(int(np.prod(v.shape))).reshape(v.shape)
     where = np.insert(base, full_unwrap(obj), vpos, axis)
-    return getitem(_concatenate(reshape(x, (-1,)), reshape(v, (-1,)), axis=0), where)
+    return getitem(concatenate_pieces(reshape(x, (-1,)), reshape(v, (-1,)), axis=0), where)
 
 
 def resize(a, new_shape):
@@ -891,7 +748,7 @@ for _np_func, _ours in {
     np.dstack: dstack, np.column_stack: column_stack, np.split: split,
     np.array_split: array_split, np.hsplit: hsplit, np.vsplit: vsplit, np.dsplit: dsplit,
     np.unstack: unstack, np.tile: tile, np.repeat: repeat, np.flip: flip, np.fliplr: fliplr,
-    np.flipud: flipud, np.roll: roll, np.rot90: rot90, np.pad: pad, np.diag: diag,
+    np.flipud: flipud, np.roll: roll, np.rot90: rot90, np.diag: diag,
     np.diagflat: diagflat, np.tril: tril, np.triu: triu, np.append: append,
     np.delete: delete, np.insert: insert, np.resize: resize, np.block: block,
     np.meshgrid: meshgrid,
@@ -906,5 +763,5 @@ __all__ = ["reshape", "transpose", "swapaxes", "moveaxis", "expand_dims", "squee
            "rollaxis", "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "dstack",
            "column_stack", "split", "array_split", "hsplit", "vsplit", "dsplit", "unstack",
            "tile", "repeat", "broadcast_arrays", "flip", "fliplr", "flipud", "roll", "rot90",
-           "pad", "diag", "diagflat", "tril", "triu", "append", "delete", "insert", "resize",
+           "diag", "diagflat", "tril", "triu", "append", "delete", "insert", "resize",
            "block", "meshgrid"]

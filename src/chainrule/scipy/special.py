@@ -4,7 +4,7 @@ Signatures and values follow SciPy (``softmax``/``log_softmax``/``logsumexp`` de
 ``axis=None``, all entries). Each function is a chainrule primitive (or, for ``logsumexp``
 with weights ``b``, a composite of primitives), so it differentiates in forward and reverse
 mode to any order. Conventions at singular points are in each primitive's docstring
-(:mod:`chainrule.ops.special`, :mod:`chainrule.ops.specfun`); in short:
+(:mod:`chainrule.ops.special`); in short:
 
 * ``logsumexp`` of an all -inf slice is -inf with derivative 0 (entries at -inf carry no
   weight); ``softmax`` there is 0 and ``log_softmax`` -inf, with finite derivatives;
@@ -20,7 +20,7 @@ import numpy as np
 
 from ..core import full_unwrap
 from ..ops import elementwise as _ew
-from ..ops import specfun as _sf
+from ..ops import special as _sf
 from ..ops import special as _special
 from ..ops._util import normalize_axis as _normalize_axis
 from ..ops.reduce import sum as _sum

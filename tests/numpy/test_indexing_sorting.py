@@ -15,7 +15,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
-from chainrule.ops import select
+from chainrule.numpy import indexing as select
 from chainrule.ops.index import IndexHelper
 from test_reductions import _label, _rng, check_function, distinct, normal, positive
 

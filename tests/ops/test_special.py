@@ -23,7 +23,7 @@ import chainrule.numpy as cnp
 from chainrule.core import Tracer
 from chainrule.ops import dispatch
 from chainrule.ops import elementwise as E
-from chainrule.ops import specfun as F
+from chainrule.ops import special as F
 from chainrule.scipy import special as S
 
 EULER_GAMMA = 0.57721566490153286061

@@ -27,7 +27,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule import coverage
 from chainrule.core import Tracer, full_unwrap
-from chainrule.ops import dispatch, misc
+from chainrule.ops import dispatch, special
 
 # ---- the harness ----------------------------------------------------------------------------
 
@@ -300,9 +300,9 @@ def _i1_reference(x):
 
 def test_i1_values_from_the_integral():
     x = np.concatenate([np.linspace(-40, 40, 161), [0.0, 1e-8, 17.99, 18.01, -18.0]])
-    np.testing.assert_allclose(misc.i1(x), _i1_reference(x), rtol=2e-14, atol=1e-15)
-    assert misc.i1(np.float32(30.0)).dtype == np.float32
-    np.testing.assert_array_equal(misc.i1(np.array([np.inf, -np.inf])), [np.inf, -np.inf])
+    np.testing.assert_allclose(special.i1(x), _i1_reference(x), rtol=2e-14, atol=1e-15)
+    assert special.i1(np.float32(30.0)).dtype == np.float32
+    np.testing.assert_array_equal(special.i1(np.array([np.inf, -np.inf])), [np.inf, -np.inf])
 
 
 def test_i1_is_the_derivative_of_i0():
@@ -324,7 +324,7 @@ def test_i0_through_numpy(shape):
 @pytest.mark.parametrize("p", ["i0", "i1"])
 def test_bessel_rules_at_large_arguments(p, x):
     """Both sides of i1's switch to its asymptotic expansion, to second order."""
-    cr.check_grads(getattr(misc, p), (np.array(x),), order=2, rtol=1e-6)
+    cr.check_grads(getattr(special, p), (np.array(x),), order=2, rtol=1e-6)
 
 
 def test_bessel_derivatives_at_zero():
@@ -332,11 +332,11 @@ def test_bessel_derivatives_at_zero():
     I₁''(0) = 0, I₁'''(0) = 3/8, in both modes."""
     zero = np.array(0.0)
     for d in (cr.grad, lambda f: cr.jacfwd(f)):
-        assert d(misc.i0)(zero) == 0.0
-        assert d(d(misc.i0))(zero) == pytest.approx(0.5, rel=1e-15)
-        assert d(misc.i1)(zero) == pytest.approx(0.5, rel=1e-15)
-        assert d(d(misc.i1))(zero) == 0.0
-        assert d(d(d(misc.i1)))(zero) == pytest.approx(3 / 8, rel=1e-12)
+        assert d(special.i0)(zero) == 0.0
+        assert d(d(special.i0))(zero) == pytest.approx(0.5, rel=1e-15)
+        assert d(special.i1)(zero) == pytest.approx(0.5, rel=1e-15)
+        assert d(d(special.i1))(zero) == 0.0
+        assert d(d(d(special.i1)))(zero) == pytest.approx(3 / 8, rel=1e-12)
 
 
 # ---- unwrap and trim_zeros -------------------------------------------------------------------

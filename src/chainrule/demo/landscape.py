@@ -340,6 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ax.plot([], [], "x", color="C3", label="search stopped earlier")
     ax.set_xlabel(f"loss (cost + {WEIGHT_DECAY:g}/2 ‖θ‖²)")
     ax.set_ylabel("index (fraction of negative eigenvalues)")
+    ax.ticklabel_format(axis="x", useOffset=False)
     ax.set_title("Critical points from minimising ‖∇L‖² (Levenberg-Marquardt, cr.hvp)",
                  fontsize=10)
     ax.legend(fontsize=8)

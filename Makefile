@@ -8,7 +8,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test lint bench clean
+.PHONY: demo demo-landscape test lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.test
 
 demo: $(VENV)/.demo
 	$(VENV)/bin/chainrule demo iris
+
+demo-landscape: $(VENV)/.demo
+	$(VENV)/bin/chainrule demo landscape
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check src tests benchmarks examples docs

@@ -18,10 +18,12 @@ import sys
 import time
 
 import bench_iris_mlp
+import bench_landscape
 import bench_mlp784
 import bench_per_op
 
-BENCHMARKS = (("per_op", bench_per_op), ("iris_mlp", bench_iris_mlp), ("mlp784", bench_mlp784))
+BENCHMARKS = (("per_op", bench_per_op), ("iris_mlp", bench_iris_mlp), ("mlp784", bench_mlp784),
+              ("landscape", bench_landscape))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -446,3 +446,34 @@ def test_fit_an_nn_mlp_with_batch_norm_state():
                     progress=False)
     assert h["loss"][-1] < h["loss"][0]
     assert cr.tree.flatten(h.state)[1] == cr.tree.flatten(state)[1]
+
+
+# ---- the parameter path (record_path) ----------------------------------------------------------
+
+def test_record_path_keeps_the_start_every_kth_step_and_the_end():
+    start = fresh()
+    params, h = fit(mse, start, optim.GD(0.1), [(X, Y)], epochs=10, progress=False,
+                    record_path=3)
+    assert h.path_steps == [0, 3, 6, 9, 10] and h.path_every == 3
+    assert np.array_equal(h.path[0]["W"], start["W"])  # θ_0, before any update
+    assert np.array_equal(h.path[-1]["W"], params["W"])  # the returned parameters
+    # step 3 is three GD steps of θ ← θ - 0.1 ∇L from θ_0
+    p = fresh()
+    for _ in range(3):
+        g = cr.grad(mse)(p, (X, Y))
+        p = {k: p[k] - 0.1 * g[k] for k in p}
+    np.testing.assert_allclose(h.path[1]["W"], p["W"], rtol=1e-14)
+
+
+def test_record_path_memory_is_bounded_by_thinning_and_doubling_the_interval():
+    _, h = fit(mse, fresh(), optim.GD(0.1), [(X, Y)], epochs=100, progress=False,
+               record_path=1, path_limit=10)
+    assert len(h.path) <= 11 and h.path_every == 16
+    steps = h.path_steps[:-1]
+    assert steps[0] == 0 and all(b - a == h.path_every for a, b in zip(steps, steps[1:]))
+    assert h.path_steps[-1] == 100
+
+
+def test_record_path_must_be_a_positive_step_count():
+    with pytest.raises(ValueError, match="record_path"):
+        fit(mse, fresh(), optim.GD(0.1), [(X, Y)], record_path=0, progress=False)

@@ -58,6 +58,9 @@ def demo(argv: Sequence[str]) -> int:
     if argv and argv[0] == "iris":  # the main job: the lecture's Iris MLP, trained and plotted
         from .iris_demo import main as iris_main
         return iris_main(list(argv[1:]))
+    if argv and argv[0] == "landscape":  # the loss-landscape lab on the Iris MLP
+        from .demo.landscape import main as landscape_main
+        return landscape_main(list(argv[1:]))
     p = argparse.ArgumentParser(prog="chainrule demo", description=__doc__)
     p.add_argument("--w0", type=float, default=0.5)
     p.add_argument("--w1", type=float, default=2.0)
@@ -169,10 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: chainrule demo iris [--hidden M --lr LR --iters N --seed S --out DIR ...]\n"
+              "       chainrule demo landscape [--out DIR --grid N --quick ...]\n"
               "       chainrule demo [--w0 W0 --w1 W1 --x X]\n"
               "       chainrule explain EXPRESSION --at NAME=VALUE ... [--wrt NAME] "
               "[--output K]\n\n"
               "  demo iris the lecture's Iris MLP: trained by gradient descent, with plots\n"
+              "  demo landscape  the landscape of its cost: slices, curvature, symmetries\n"
               "  demo      the lecture's sin/cos tables and MLP gradient, computed by chainrule\n"
               "  explain   the evaluation trace of an expression: values, tangents, adjoints")
         return 0 if argv else 2

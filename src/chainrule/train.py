@@ -252,6 +252,8 @@ class History(dict):
     Attributes: ``state`` (the final model state, with ``state=``), ``opt_state``,
     ``stop_reason`` (``"epochs"``, ``"grad_eps"``, ``"patience"``, ``"nan"``,
     ``"callback"``), ``steps``, ``best`` and ``best_epoch`` (of the monitored value).
+    With ``fit(..., record_path=k)``: ``path`` (copies of the parameters, oldest first),
+    ``path_steps`` (the update count of each) and ``path_every`` (the final interval).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -262,6 +264,9 @@ class History(dict):
         self.steps = 0
         self.best: float | None = None
         self.best_epoch: int | None = None
+        self.path: list[Any] = []
+        self.path_steps: list[int] = []
+        self.path_every: int | None = None
 
 
 def _progress_bar(progress: bool, total: int, initial: int) -> Any:
@@ -310,7 +315,8 @@ def fit(loss_fn: Callable, params: Any, optimizer: Any, data: Any, *, epochs: in
         rng: int | np.random.Generator | None = None, checkpoint: str | os.PathLike | None = None,
         checkpoint_every: int = 1, resume: bool | str | os.PathLike = False,
         opt_state: Any = None, monitor: str | None = None, mode: str = "min",
-        min_delta: float = 0.0, callback: Callable | None = None) -> tuple[Any, History]:
+        min_delta: float = 0.0, callback: Callable | None = None,
+        record_path: int | None = None, path_limit: int = 1000) -> tuple[Any, History]:
     """Train ``params`` by minimising ``loss_fn`` with ``optimizer``; returns ``(params, history)``.
 
     ``loss_fn(params, batch) -> loss``; with ``state`` (e.g. batch-norm statistics),
@@ -344,6 +350,14 @@ def fit(loss_fn: Callable, params: Any, optimizer: Any, data: Any, *, epochs: in
     ``resume=path`` continues from that file. A run that had stopped early stays stopped.
     ``opt_state`` continues with a given optimiser state; the final one is
     ``history.opt_state``. ``progress`` shows a tqdm bar when tqdm is installed.
+
+    ``record_path=k`` records the parameter path for loss-landscape plots
+    (:func:`chainrule.landscape.trajectory_plane`): a copy of the parameters before the
+    first update and after every ``k``-th update, and the final parameters, in
+    ``history.path`` with their update counts in ``history.path_steps``. Memory is bounded:
+    when more than ``path_limit`` points are held, every other one is dropped and the
+    interval doubles (``history.path_every``), so the points stay evenly spaced in steps. A
+    resumed run records its path from the point where it resumes.
     """
     if mode not in ("min", "max"):
         raise ValueError(f"fit: mode must be 'min' or 'max', got {mode!r}.")
@@ -351,6 +365,12 @@ def fit(loss_fn: Callable, params: Any, optimizer: Any, data: Any, *, epochs: in
         raise ValueError(f"fit: patience must be a positive number of epochs, got {patience!r}.")
     if checkpoint_every < 1:
         raise ValueError(f"fit: checkpoint_every must be at least 1, got {checkpoint_every!r}.")
+    if record_path is not None and (not isinstance(record_path, (int, np.integer))
+                                    or isinstance(record_path, bool) or record_path < 1):
+        raise ValueError(f"fit: record_path must be a positive number of steps (record every "
+                         f"k-th update), got {record_path!r}.")
+    if record_path is not None and path_limit < 3:
+        raise ValueError(f"fit: path_limit must be at least 3, got {path_limit!r}.")
     if not callable(data):
         if isinstance(data, tuple) and len(data) == 2 and all(
                 isinstance(d, np.ndarray) for d in data) and len(data[0]) == len(data[1]):
@@ -416,6 +436,19 @@ def fit(loss_fn: Callable, params: Any, optimizer: Any, data: Any, *, epochs: in
                         bad_epochs=bad_epochs, best=best, best_epoch=best_epoch,
                         stopped=stopped)
 
+    every = None if record_path is None else int(record_path)
+
+    def record() -> None:
+        nonlocal every
+        history.path.append(_tree.tree_map(lambda x: np.array(x, copy=True), params))
+        history.path_steps.append(step)
+        if len(history.path) > path_limit:  # thin out: keep every other point, double k
+            history.path[:] = history.path[::2]
+            history.path_steps[:] = history.path_steps[::2]
+            every *= 2
+
+    if every is not None:
+        record()
     bar = _progress_bar(progress, epochs, start_epoch) if start_epoch < epochs else None
     stop: str | None = history.stop_reason
     shown = -math.inf  # when the bar's loss was last updated
@@ -451,6 +484,8 @@ def fit(loss_fn: Callable, params: Any, optimizer: Any, data: Any, *, epochs: in
                 if with_state:
                     state = new_state
                 step += 1
+                if every is not None and step % every == 0:
+                    record()
             if not losses:
                 raise ValueError(f"fit: epoch {epoch} had no batches; check `data` (a "
                                  "function epoch -> batches must return a non-empty iterable).")
@@ -507,6 +542,11 @@ def fit(loss_fn: Callable, params: Any, optimizer: Any, data: Any, *, epochs: in
         if bar is not None:
             bar.close()
 
+    if every is not None:
+        if history.path_steps[-1] != step:
+            history.path.append(_tree.tree_map(lambda x: np.array(x, copy=True), params))
+            history.path_steps.append(step)
+        history.path_every = every
     history.state = state if with_state else None
     history.opt_state = opt_state
     history.stop_reason = stop or "epochs"

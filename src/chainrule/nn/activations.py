@@ -71,24 +71,8 @@ def softplus(x: Any, beta: float = 1.0) -> Any:
     return cnp.logaddexp(beta * x, 0.0) / beta
 
 
-_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
-
-
-def _erf_impl(x):
-    x = np.asarray(x)
-    dt = x.dtype if np.issubdtype(x.dtype, np.floating) else np.dtype(np.float64)
-    return np.asarray(_erf_ufunc(x.astype(np.float64)), dtype=np.float64).astype(dt)
-
-
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-
-_erf = primitive(_erf_impl, name="erf")
-_erf.defvjp(lambda g, ans, x: g * (_TWO_OVER_SQRT_PI * cnp.exp(-(x * x))))
-_erf.defjvp(lambda t, ans, x: t * (_TWO_OVER_SQRT_PI * cnp.exp(-(x * x))))
-
-# The error function, erf'(x) = 2/√π · e^{-x²}: chainrule.scipy.special's where it has one,
-# otherwise the primitive above (Python's math.erf elementwise; SciPy is not needed).
-erf = getattr(_special, "erf", None) or _erf
+# The error function, erf'(x) = 2/√π · e^{-x²}: the primitive of chainrule.scipy.special.
+erf = _special.erf
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)

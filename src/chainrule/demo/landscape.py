@@ -327,8 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for k in range(a.starts):
         path = paths[k % len(paths)]
         start = path[rng.integers(0, len(path))]
-        start = ls.vectors.axpy(start, 0.3, ls.direction(start, rng, "layer"))
-        res = ls.find_critical_point(reg, start, steps=4 if a.quick else 25, tol=1e-9)
+        start = ls.vectors.axpy(start, 0.1, ls.direction(start, rng, "layer"))
+        res = ls.find_critical_point(reg, start, steps=4 if a.quick else 60, tol=1e-9)
         c = ls.classify_critical_point(reg, res.params, grad_tol=1e-5)
         found.append((res.loss, c))
     fig = _figure(7, 4.2)
@@ -341,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ax.set_xlabel(f"loss (cost + {WEIGHT_DECAY:g}/2 ‖θ‖²)")
     ax.set_ylabel("index (fraction of negative eigenvalues)")
     ax.ticklabel_format(axis="x", useOffset=False)
-    ax.set_title("Critical points from minimising ‖∇L‖² (Levenberg-Marquardt, cr.hvp)",
+    ax.set_title("Critical points from minimising ‖∇L‖² (Newton-MINRES, cr.hvp)",
                  fontsize=10)
     ax.legend(fontsize=8)
     _save(fig, a.out, "critical")

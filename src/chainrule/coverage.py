@@ -2,7 +2,7 @@
 
 ``python -m chainrule.coverage`` prints one status per name:
 
-* **rule (both modes)** — registered in the dispatch tables (:mod:`chainrule.ops.dispatch`)
+* **rule (both modes)** — registered in the dispatch tables (:mod:`chainrule.numpy.dispatch`)
   with JVP and VJP rules, or defined by ``chainrule.numpy`` itself where NumPy does not
   dispatch (``np.array`` of traced values);
 * **passthrough (non-differentiable)** — computed on the plain values, returns plain arrays
@@ -89,7 +89,7 @@ _DIFFERENTIABLE = {
 }
 
 # No derivative (zero almost everywhere, or an integer, boolean or non-numeric result):
-# those NumPy dispatches must be registered as passthroughs (chainrule.ops.passthrough).
+# those NumPy dispatches must be registered as passthroughs (chainrule.numpy.passthrough).
 _NON_DIFFERENTIABLE = {
     "integer or boolean result": """
         equal not_equal greater greater_equal less less_equal logical_and logical_or
@@ -241,7 +241,7 @@ def _namespace_own(key: str, obj: Any) -> bool:
     """Does ``chainrule.numpy`` (or ``.linalg``) define ``key`` itself, beyond the dispatch
     tables it is built from (``np.array`` of traced values)?"""
     from . import numpy as cnp
-    from .ops import dispatch
+    from .numpy import dispatch
     mod, name = (cnp.linalg, key[7:]) if key.startswith("linalg.") else (cnp, key)
     ours = vars(mod).get(name)
     if ours is None or ours is obj or not callable(ours):
@@ -263,7 +263,7 @@ def classify(display: str, key: str, obj: Any) -> Row:
     """The status of one NumPy callable, and the problem with it if there is one."""
     from .core import Primitive
     from .core.primitive import MissingRule
-    from .ops import dispatch
+    from .numpy import dispatch
 
     cls = _classification(key)
     if cls is None and isinstance(obj, type):

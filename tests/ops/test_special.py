@@ -21,7 +21,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core import Tracer
-from chainrule.ops import dispatch
+from chainrule.numpy import dispatch
 from chainrule.ops import elementwise as E
 from chainrule.ops import special as F
 from chainrule.scipy import special as S

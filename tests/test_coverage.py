@@ -14,7 +14,7 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule import coverage
 from chainrule.core import NoRuleError, Tracer, full_unwrap
-from chainrule.ops import dispatch
+from chainrule.numpy import dispatch
 
 ROWS = coverage.report()
 BY_NAME = {r.name: r for r in ROWS}

@@ -397,7 +397,7 @@ def _flat_output(f: Callable) -> Callable:
         leaves, td = _tree.flatten(out)
         if td.kind is None:
             return out
-        return ops.concatenate([ops.reshape(leaf, (-1,)) for leaf in leaves])
+        return ops.concatenate_pieces(*[ops.reshape(leaf, (-1,)) for leaf in leaves])
     flat.__name__ = getattr(f, "__name__", "f")
     flat.__wrapped__ = f  # type: ignore[attr-defined]  (argument names for the report)
     return flat

@@ -2,7 +2,7 @@
 
 ``python -m chainrule.coverage`` prints one status per name:
 
-* **rule (both modes)** — registered in the dispatch tables (:mod:`chainrule.ops.dispatch`)
+* **rule (both modes)** — registered in the dispatch tables (:mod:`chainrule.numpy.dispatch`)
   with JVP and VJP rules, or defined by ``chainrule.numpy`` itself where NumPy does not
   dispatch (``np.array`` of traced values);
 * **passthrough (non-differentiable)** — computed on the plain values, returns plain arrays
@@ -89,7 +89,7 @@ _DIFFERENTIABLE = {
 }
 
 # No derivative (zero almost everywhere, or an integer, boolean or non-numeric result):
-# those NumPy dispatches must be registered as passthroughs (chainrule.ops.passthrough).
+# those NumPy dispatches must be registered as passthroughs (chainrule.numpy.passthrough).
 _NON_DIFFERENTIABLE = {
     "integer or boolean result": """
         equal not_equal greater greater_equal less less_equal logical_and logical_or
@@ -241,7 +241,7 @@ def _namespace_own(key: str, obj: Any) -> bool:
     """Does ``chainrule.numpy`` (or ``.linalg``) define ``key`` itself, beyond the dispatch
     tables it is built from (``np.array`` of traced values)?"""
     from . import numpy as cnp
-    from .ops import dispatch
+    from .numpy import dispatch
     mod, name = (cnp.linalg, key[7:]) if key.startswith("linalg.") else (cnp, key)
     ours = vars(mod).get(name)
     if ours is None or ours is obj or not callable(ours):
@@ -250,20 +250,17 @@ def _namespace_own(key: str, obj: Any) -> bool:
     return not any(ours is impl for impl in tables)
 
 
-def _has_rules(rules: Any, missing: type) -> bool:
-    """Does a primitive's ``vjps``/``jvps`` hold at least one real rule?"""
-    if rules is None:
-        return False
-    if not isinstance(rules, tuple):  # ByArgnum: one rule for every argument
-        return True
-    return any(r is not None and not isinstance(r, missing) for r in rules)
+def _has_a_rule(prim: Any, mode: str) -> bool:
+    """Can ``mode`` ("reverse"/"forward") differentiate at least one argument of ``prim``?"""
+    rules = prim.vjps if mode == "reverse" else prim.jvps
+    n = 0 if rules is None else min(len(rules), 64)  # ByArgnum: every argument, so one is enough
+    return any(prim.has_rule(mode, i) for i in range(n))
 
 
 def classify(display: str, key: str, obj: Any) -> Row:
     """The status of one NumPy callable, and the problem with it if there is one."""
     from .core import Primitive
-    from .core.primitive import MissingRule
-    from .ops import dispatch
+    from .numpy import dispatch
 
     cls = _classification(key)
     if cls is None and isinstance(obj, type):
@@ -282,8 +279,8 @@ def classify(display: str, key: str, obj: Any) -> Row:
         else:
             status, detail = RULE, ""
             if isinstance(impl, Primitive):
-                modes = [m for m, rules in (("VJP", impl.vjps), ("JVP", impl.jvps))
-                         if not _has_rules(rules, MissingRule)]
+                modes = [m for m, mode in (("VJP", "reverse"), ("JVP", "forward"))
+                         if not _has_a_rule(impl, mode)]
                 if modes:
                     return Row(display, UNSUPPORTED, f"rule without a {'/'.join(modes)}",
                                f"primitive {impl.name} has no {'/'.join(modes)} rule")
@@ -300,7 +297,7 @@ def classify(display: str, key: str, obj: Any) -> Row:
         if _dispatched(obj):
             return Row(display, UNSUPPORTED, f"{reason}, not registered as a passthrough",
                        "non-differentiable but not registered as a passthrough in "
-                       "chainrule/ops/passthrough.py (a traced argument raises)")
+                       "chainrule/numpy/passthrough.py (a traced argument raises)")
         return Row(display, NOT_APPLICABLE, f"{reason} (NumPy's own; not dispatched)")
     elif kind == "unsup":
         return Row(display, UNSUPPORTED, reason)

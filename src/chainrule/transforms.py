@@ -415,7 +415,7 @@ def _stack_rows(rows: list[Any], out_shape: tuple[int, ...], in_shape: tuple[int
                 leading_out: bool) -> Any:
     """Rows (one per input entry, or per output entry) stacked into out.shape + in.shape."""
     if any(isinstance(r, Tracer) for r in rows):
-        stacked = ops.stack(rows)
+        stacked = ops.stack_pieces(*rows)
     else:
         stacked = np.stack([np.asarray(r) for r in rows]) if rows else np.zeros((0,))
     if leading_out:  # rows indexed by output entry, each of in_shape

@@ -1,8 +1,8 @@
-"""The NumPy functions of chainrule.ops.misc: statistics (cov, corrcoef), sequences
-(linspace, logspace, geomspace, vander), histograms, i0, unwrap, trim_zeros, polynomials,
-astype and the as*array family.
+"""NumPy functions of chainrule.numpy (statistics, creation, polynomial, math, manipulation):
+statistics (cov, corrcoef), sequences (linspace, logspace, geomspace, vander), histograms,
+i0, unwrap, trim_zeros, polynomials, astype and the as*array family.
 
-Except i0 (a primitive, also in the rule sweep through tests/ops/rules_misc.py) these are
+Except i0 (a primitive, also in the rule sweep through tests/ops/rules_special.py) these are
 composites, so each case here checks:
 
 * the value computed through the traced path equals NumPy's (and has NumPy's dtype);
@@ -27,7 +27,8 @@ import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule import coverage
 from chainrule.core import Tracer, full_unwrap
-from chainrule.ops import dispatch, special
+from chainrule.numpy import dispatch
+from chainrule.ops import special
 
 # ---- the harness ----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.numpy import indexing as select
-from chainrule.ops.index import IndexHelper
+from chainrule.numpy.indexing import IndexHelper
 from test_reductions import _label, _rng, check_function, distinct, normal, positive
 
 SHAPES = [(2,), (3, 2), (1, 2), (2, 3, 2)]

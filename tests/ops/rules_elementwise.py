@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .specs import (
+from _harness.specs import (
     UNARY_SHAPES,
     D,
     Entry,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .specs import D, Entry, K, _fixed, _label, spec
+from _harness.specs import D, Entry, K, _fixed, _label, spec
 
 
 def _orthogonal(rng, n, batch=()):

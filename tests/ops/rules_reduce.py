@@ -6,7 +6,7 @@ reduce.py (mean, var, quantiles, diff, ...) are tested in tests/numpy/test_reduc
 
 from __future__ import annotations
 
-from .specs import D, Entry, _fixed, nonzero, spec, with_zeros
+from _harness.specs import D, Entry, _fixed, nonzero, spec, with_zeros
 
 # every axis of the sweep's shapes (a cumulative reduction needs at least one axis)
 _CUMULATIVE = [((2,), 0), ((4,), -1), ((3, 2), 0), ((3, 2), 1), ((1, 2), 0), ((1, 2), -1),

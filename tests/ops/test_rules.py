@@ -24,12 +24,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.core import ByArgnum
-from chainrule.core import unbroadcast as fit
-from chainrule.core.primitive import MissingRule
-from chainrule.ops import elementwise, index, linalg, reduce, shape, special
-
-from .rulecheck import (
+from _harness.modes import both_modes
+from _harness.rulecheck import (
     ALL_CHECKS,
     Case,
     assert_close,
@@ -40,7 +36,7 @@ from .rulecheck import (
     check_vjp,
     random_like,
 )
-from .specs import (
+from _harness.specs import (
     MATMUL_SHAPES,
     REGISTRY,
     D,
@@ -67,6 +63,10 @@ from .specs import (
     wide,
     with_zeros,
 )
+from chainrule.core import ByArgnum
+from chainrule.core import unbroadcast as fit
+from chainrule.core.primitive import MissingRule
+from chainrule.ops import elementwise, index, linalg, reduce, shape, special
 
 RULES: dict[str, Entry] = {
     # arithmetic
@@ -336,13 +336,6 @@ def test_float32_stays_float32(case):
 # Hand-derived from the docstrings: the derivative is split evenly at a tie, |x|'(0) = 0, and
 # clip passes the derivative at its boundaries. Both modes must agree with the convention.
 
-def _both_modes(f, x):
-    x = np.asarray(x, dtype=np.float64)
-    fwd = cr.jacfwd(f)(x)
-    rev = cr.jacrev(f)(x)
-    return fwd, rev
-
-
 @pytest.mark.parametrize("f, x, want", [
     (lambda z: cr.ops.maximum(z[0], z[1]), [1.0, 1.0], [0.5, 0.5]),
     (lambda z: cr.ops.minimum(z[0], z[1]), [-2.0, -2.0], [0.5, 0.5]),
@@ -355,7 +348,7 @@ def _both_modes(f, x):
 ], ids=["maximum-tie", "minimum-tie", "max-2-way-tie", "min-3-way-tie", "abs-at-0",
         "clip-at-bounds", "prod-one-zero", "prod-two-zeros"])
 def test_conventions_at_kinks_and_ties(f, x, want):
-    fwd, rev = _both_modes(f, x)
+    fwd, rev = both_modes(f, x)
     assert_close(fwd, np.array(want), 1e-15, "forward mode")
     assert_close(rev, np.array(want), 1e-15, "reverse mode")
 

@@ -20,8 +20,9 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from _harness.modes import assert_both, both_modes
 from chainrule.core import Tracer
-from chainrule.ops import dispatch
+from chainrule.numpy import dispatch
 from chainrule.ops import elementwise as E
 from chainrule.ops import special as F
 from chainrule.scipy import special as S
@@ -34,17 +35,6 @@ PAIRS = [((3, 2), (3, 2)), ((3, 1), (1, 2)), ((2,), (3, 2)), ((), (3, 2)), ((1, 
 
 def rng(seed=0):
     return np.random.default_rng(seed)
-
-
-def both_modes(f, x):
-    """jacfwd and jacrev of f at x (float64)."""
-    x = np.asarray(x, dtype=np.float64)
-    return cr.jacfwd(f)(x), cr.jacrev(f)(x)
-
-
-def assert_both(f, x, want, rtol=1e-15, atol=0.0):
-    for jac in both_modes(f, x):
-        np.testing.assert_allclose(jac, want, rtol=rtol, atol=atol)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .primitive import Primitive
+from .primitive import Primitive, document_primitives
 
 __all__ = ["sum_to", "broadcast_to", "cast", "fit_cotangent", "fit_tangent"]
 
@@ -77,6 +77,7 @@ broadcast_to.defvjp(lambda g, ans, x, shape: sum_to(g, np.shape(x)), None)
 broadcast_to.defjvp(lambda t, ans, x, shape: broadcast_to(t, shape), None)
 cast.defvjp(lambda g, ans, x, dtype: cast(g, x.dtype), None)
 cast.defjvp(lambda t, ans, x, dtype: cast(t, dtype), None)
+document_primitives(__name__)
 
 
 def _fit_shape(g: Any, shape: tuple[int, ...], what: str) -> Any:

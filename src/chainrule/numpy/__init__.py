@@ -17,8 +17,6 @@ import numpy as _np
 
 from .. import ops as _ops
 from ..core import Tracer as _Tracer
-from ..ops.dispatch import FUNCTIONS as _FUNCTIONS
-from ..ops.dispatch import UFUNCS as _UFUNCS
 from ..ops.dtypes import convert as _convert
 from . import (  # noqa: F401  (each registers the NumPy names it implements)
     creation,
@@ -26,11 +24,19 @@ from . import (  # noqa: F401  (each registers the NumPy names it implements)
     linalg,
     manipulation,
     math,
+    ndarray,
     padding,
+    passthrough,
     polynomial,
+    products,
     sorting,
     statistics,
 )
+from .dispatch import FUNCTIONS as _FUNCTIONS
+from .dispatch import UFUNCS as _UFUNCS
+
+ndarray.attach()  # the operators, methods and dispatch protocols of traced values
+ndarray = _np.ndarray  # NumPy's name (the submodule stays importable by its full name)
 
 _RULES = {**_UFUNCS, **_FUNCTIONS}
 for _name in dir(_np):  # by NumPy's own names, aliases included (concat, permute_dims, acos)
@@ -65,7 +71,7 @@ def _build(obj: Any, dtype: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         parts = [_build(o, dtype) for o in obj]
         if any(isinstance(p, _Tracer) for p in parts):
-            return _ops.stack(parts)
+            return _ops.stack_pieces(*parts)
         return _np.array(parts, dtype=dtype)
     if isinstance(obj, _Tracer):
         return _convert(obj, dtype, "numpy.asarray")

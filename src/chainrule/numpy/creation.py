@@ -1,5 +1,6 @@
 """NumPy's array creation, differentiable: conversions (astype, asanyarray, ...) and ranges
-(linspace, logspace, geomspace, vander).
+(linspace, logspace, geomspace, vander, meshgrid), diagonals and triangles (diag,
+diagflat, tril, triu), copy.
 
 Composites of chainrule operations (no rules of their own, correct to any order because
 their parts are), registered under NumPy's names with NumPy's signatures; applied to plain
@@ -24,21 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from ..core import broadcast_to, full_unwrap
+from ..core import broadcast_to, full_unwrap, plain
 from ..ops import elementwise as _ew
-from ..ops._util import plain
-from ..ops.dispatch import implements
 from ..ops.dtypes import convert, real_floating, to_dtype
-from ..ops.index import at_set, getitem
-from ..ops.reduce import cumprod_, mean, np_convolve  # noqa: F401
-from ..ops.shape import (
-    as_array,
-    concatenate_pieces,
-    expand_dims,
-    moveaxis,
-    reshape,
-    traced,
-)
+from ..ops.index import Distinct, at_set, getitem, scatter_add
+from ..ops.reduce import cumprod_
+from ..ops.shape import concatenate_pieces, expand_dims, moveaxis, reshape
+from .arguments import as_array, traced
+from .dispatch import implements
+from .manipulation import broadcast_arrays
 
 _range = builtins.range
 
@@ -225,3 +220,86 @@ def vander(x, N=None, increasing=False):
     powers = cumprod_(broadcast_to(reshape(x, (n, 1)), (n, N - 1)), axis=1)
     v = concatenate_pieces(ones, powers, axis=1)
     return v if increasing else getitem(v, (slice(None), slice(None, None, -1)))
+
+
+# ---- building matrices: diagonals, triangles -----------------------------------------------
+
+
+def _diagonal_positions(rows, cols, k):
+    """Row and column indices of the k-th diagonal of a rows × cols matrix."""
+    n = max(0, min(rows, cols - k) if k >= 0 else min(rows + k, cols))
+    i = np.arange(n)
+    return (i, i + k) if k >= 0 else (i - k, i)
+
+
+@implements(np.diag)
+def diag(v, k=0):
+    """``np.diag``: a 1-D v on the k-th diagonal of a square matrix (a scatter), or the k-th
+    diagonal of a 2-D v (a gather)."""
+    if not traced(v):
+        return np.diag(v, k)
+    x = as_array(v)
+    k = int(k)
+    if x.ndim == 1:
+        n = x.shape[0] + abs(k)
+        rows, cols = _diagonal_positions(n, n, k)
+        return scatter_add(x, Distinct((rows, cols)), (n, n))
+    if x.ndim == 2:
+        return getitem(x, Distinct(_diagonal_positions(x.shape[0], x.shape[1], k)))
+    raise ValueError("Input must be 1- or 2-d.")
+
+
+@implements(np.diagflat)
+def diagflat(v, k=0):
+    """``np.diagflat``: the flattened input on the k-th diagonal."""
+    if not traced(v):
+        return np.diagflat(v, k)
+    return diag(reshape(as_array(v), (-1,)), k)
+
+
+@implements(np.tril)
+def tril(m, k=0):
+    """``np.tril``: zeros above the k-th diagonal (of the last two axes)."""
+    if not traced(m):
+        return np.tril(m, k)
+    x = as_array(m)
+    mask = np.tri(*x.shape[-2:], k=k, dtype=bool)
+    return _ew.where(mask, x, 0)
+
+
+@implements(np.triu)
+def triu(m, k=0):
+    """``np.triu``: zeros below the k-th diagonal (of the last two axes)."""
+    if not traced(m):
+        return np.triu(m, k)
+    x = as_array(m)
+    mask = np.tri(*x.shape[-2:], k=k - 1, dtype=bool)
+    return _ew.where(mask, 0, x)
+
+
+
+
+# ---- numerical ranges: coordinate grids -------------------------------------------------
+
+
+@implements(np.meshgrid)
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """``np.meshgrid``: the coordinate vectors reshaped and broadcast (a tuple)."""
+    if not traced(*xi):
+        return np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    n = len(xi)
+    ones = (1,) * n
+    out = [reshape(as_array(x), ones[:i] + (-1,) + ones[i + 1:]) for i, x in enumerate(xi)]
+    if indexing == "xy" and n > 1:
+        out[0] = reshape(out[0], (1, -1) + ones[2:])
+        out[1] = reshape(out[1], (-1, 1) + ones[2:])
+    if not sparse:
+        out = list(broadcast_arrays(*out))
+    return tuple(out)
+
+
+# ---- from existing data ------------------------------------------------------------------------
+
+implements(np.copy)(_ew.copy)

@@ -1,7 +1,9 @@
 """NumPy's indexing routines, differentiable: take, take_along_axis, put_along_axis, choose,
-compress, select, extract. Each is a composite of ``getitem`` (a gather; its adjoint scatters ā
-back, adding where an entry was selected twice) and ``where``; the indices are computed from
-the plain values with NumPy and carry no derivative.
+compress, select, extract, where; and ``x.at[idx]``, JAX's out-of-place index updates.
+
+Each is a composite of ``getitem`` (a gather; its adjoint scatters ā back, adding where an
+entry was selected twice), ``where`` and the update primitives of :mod:`chainrule.ops.index`;
+the indices are computed from the plain values with NumPy and carry no derivative.
 """
 
 from __future__ import annotations
@@ -9,19 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, broadcast_to, full_unwrap
-from ..ops import dispatch
 from ..ops import elementwise as _ew
-from ..ops.dispatch import implements
-from ..ops.index import Distinct, at_set, check_index, getitem
-from ..ops.shape import (
-    along,
-    as_array,
-    axis_index,
-    broadcast_arrays,
-    reshape,
-    stack_pieces,
-    traced,
+from ..ops.axes import along, axis_index
+from ..ops.index import (
+    Distinct,
+    at_add,
+    at_max,
+    at_min,
+    at_set,
+    check_index,
+    getitem,
+    never_repeats,
 )
+from ..ops.shape import reshape, stack_pieces
+from .arguments import as_array, traced
+from .dispatch import implements, no_out
+from .manipulation import broadcast_arrays
 
 
 def plain_indices(ind):
@@ -97,7 +102,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     and 'clip' adjust the indices as NumPy does."""
     if not traced(a):
         return np.take(a, indices, axis, out, mode)
-    dispatch.no_out("take", out)
+    no_out("take", out)
     x = as_array(a)
     ind = plain_indices(indices)
     x, ax = _flat_or_axis(x, axis)
@@ -116,7 +121,7 @@ def choose(a, choices, out=None, mode="raise"):
     """``np.choose``: out = choices[a] entry by entry (a gather from the stacked choices)."""
     if not traced(choices):
         return np.choose(a, choices, out=out, mode=mode)
-    dispatch.no_out("choose", out)
+    no_out("choose", out)
     ind = plain_indices(a)
     if isinstance(choices, Tracer):
         cs = choices
@@ -140,7 +145,7 @@ def compress(condition, a, axis=None, out=None):
     """``np.compress``: the slices along ``axis`` where ``condition`` is true."""
     if not traced(a):
         return np.compress(condition, a, axis, out)
-    dispatch.no_out("compress", out)
+    no_out("compress", out)
     cond = np.asarray(full_unwrap(condition))
     if cond.ndim != 1:
         raise ValueError("condition must be a 1-d array")
@@ -180,3 +185,108 @@ def extract(condition, arr):
         return np.extract(condition, arr)
     keep = np.nonzero(np.ravel(np.asarray(full_unwrap(condition))))[0]
     return getitem(flattened(as_array(arr)), Distinct((keep,)))
+
+
+@implements(np.where)
+def _np_where(condition, x=None, y=None, /):
+    if x is None and y is None:
+        return np.where(full_unwrap(condition))
+    return _ew.where(condition, x, y)
+
+
+# ---- x.at[idx]: out-of-place index updates (JAX's spelling) ----------------------------------
+
+
+def _update_rounds(shape, idx):
+    """The updates of ``x.at[idx]`` split into rounds in which no entry is hit twice:
+    ``(x[idx].shape, [(update positions, flat targets), ...])``, the k-th hit of every entry
+    in round k (in NumPy's order); None when no entry is hit twice."""
+    if never_repeats(idx):
+        return None
+    targets = np.arange(int(np.prod(shape))).reshape(shape)[idx]
+    flat = targets.ravel()
+    order = np.argsort(flat, kind="stable")
+    ranked = flat[order]
+    first = np.ones(ranked.size, bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    starts = np.maximum.accumulate(np.where(first, np.arange(ranked.size), 0))
+    rank = np.empty(ranked.size, np.intp)
+    rank[order] = np.arange(ranked.size) - starts
+    if rank.size == 0 or rank.max() == 0:
+        return None
+    rounds = []
+    for r in range(int(rank.max()) + 1):
+        pos = np.nonzero(rank == r)[0]
+        rounds.append((Distinct((pos,)), Distinct((flat[pos],))))
+    return targets.shape, rounds
+
+
+def _apply_update(x, v, idx, op):
+    """x with x[idx] replaced by op(x[idx], v), one round of distinct targets at a time (so
+    repeated indices apply op repeatedly, in NumPy's order): composites of getitem and
+    at_set, exact to any order."""
+    rounds = _update_rounds(x.shape, idx)
+    if rounds is None:
+        return at_set(x, op(getitem(x, idx), v), idx)
+    sel, parts = rounds
+    flat = x.reshape(-1)
+    vals = broadcast_to(v if isinstance(v, Tracer) else np.asarray(v), sel).reshape(-1)
+    for pos, tgt in parts:
+        flat = at_set(flat, op(getitem(flat, tgt), getitem(vals, pos)), tgt)
+    return flat.reshape(x.shape)
+
+
+class _IndexUpdate:
+    """``x.at[idx]``: out-of-place updates, the JAX spelling."""
+
+    __slots__ = ("x", "idx")
+
+    def __init__(self, x, idx):
+        self.x = x
+        self.idx = idx
+
+    def set(self, v):
+        """A copy of x with ``x[idx] = v``."""
+        return at_set(self.x, v, self.idx)
+
+    def add(self, v):
+        """A copy of x with ``v`` added at ``idx`` (repeated indices add repeatedly)."""
+        return at_add(self.x, v, self.idx)
+
+    def multiply(self, v):
+        """A copy of x with x[idx] multiplied by ``v`` (repeated indices multiply
+        repeatedly); exact where x or v is 0."""
+        return _apply_update(self.x, v, self.idx, _ew.multiply)
+
+    mul = multiply
+
+    def divide(self, v):
+        """A copy of x with x[idx] divided by ``v`` (repeated indices divide repeatedly)."""
+        return _apply_update(self.x, v, self.idx, _ew.divide)
+
+    def min(self, v):
+        """A copy of x with x[idx] = minimum(x[idx], v); at a tie the derivative is split
+        evenly among x's entry and the updates equal to the result (JAX's convention)."""
+        return at_min(self.x, v, self.idx)
+
+    def max(self, v):
+        """A copy of x with x[idx] = maximum(x[idx], v); ties split as in ``min``."""
+        return at_max(self.x, v, self.idx)
+
+    def get(self):
+        """``x[idx]``."""
+        return getitem(self.x, self.idx)
+
+
+class IndexHelper:
+    """The object behind ``x.at``: ``x.at[idx].set(v)``, ``.add``, ``.multiply``, ``.divide``,
+    ``.min``, ``.max``, ``.get()``."""
+
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, idx):
+        check_index(idx)
+        return _IndexUpdate(self.x, idx)

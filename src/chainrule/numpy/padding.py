@@ -5,18 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, broadcast_to, cast
-from ..ops import reduce
-from ..ops.dispatch import implements
+from ..ops.axes import along
 from ..ops.index import getitem
 from ..ops.linalg import matmul
-from ..ops.shape import (
-    along,
-    as_array,
-    concatenate_pieces,
-    moveaxis,
-    traced,
-)
-from .statistics import np_median
+from ..ops.shape import concatenate_pieces, moveaxis
+from .arguments import as_array, traced
+from .dispatch import implements
+from .math import np_max, np_min
+from .statistics import np_mean, np_median
 
 # ---- pad -------------------------------------------------------------------------------------
 
@@ -59,7 +55,7 @@ def _pad_stat(x, ax, width, length, mode, after):
     length = n if length is None else min(int(length), n)
     if length == 0:
         raise ValueError("stat_length of 0 yields no value for padding")
-    stat = {"maximum": reduce.np_max, "minimum": reduce.np_min, "mean": reduce.np_mean,
+    stat = {"maximum": np_max, "minimum": np_min, "mean": np_mean,
             "median": np_median}[mode]
     window = slice(n - length, None) if after else slice(None, length)
     s = list(x.shape)

@@ -28,21 +28,18 @@ import numpy as np
 
 from ..core import full_unwrap
 from ..ops import elementwise as _ew
-from ..ops.dispatch import implements
 from ..ops.dtypes import to_dtype
 from ..ops.index import at_add, getitem
-from ..ops.linalg import inv, lstsq, matmul, outer, trace
-from ..ops.reduce import cumprod_, mean, np_convolve  # noqa: F401
+from ..ops.linalg import inv, matmul
 from ..ops.reduce import sum as _sum
-from ..ops.shape import (
-    as_array,
-    concatenate_pieces,
-    reshape,
-    stack,
-    traced,
-    transpose,
-)
+from ..ops.shape import concatenate_pieces, reshape, transpose
+from .arguments import as_array, traced
 from .creation import vander
+from .dispatch import implements
+from .linalg import lstsq
+from .manipulation import stack
+from .math import np_convolve
+from .products import outer, trace
 
 _range = builtins.range
 

@@ -30,14 +30,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import cast, full_unwrap
-from ..ops.dispatch import implements, passthrough
+from ..ops.axes import along, axis_index
 from ..ops.index import Distinct, getitem, scatter_add
-from ..ops.shape import (
-    along,
-    as_array,
-    axis_index,
-    traced,
-)
+from .arguments import as_array, traced
+from .dispatch import implements, passthrough
 from .indexing import flattened, plain_indices, take_along
 
 

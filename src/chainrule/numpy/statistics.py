@@ -1,6 +1,16 @@
-"""NumPy's order statistics, differentiable: quantile, percentile, median (and the nan-ignoring
-forms), computed at the values level so the derivative flows to the order statistics the
-result interpolates.
+"""NumPy's statistics, differentiable: means and variances (mean, var, std, average and the
+nan-ignoring forms), ptp, the order statistics (quantile, percentile, median, computed at the
+values level so the derivative flows to the order statistics the result interpolates),
+correlate, cov/corrcoef and histograms.
+
+* ``mean``/``var``/``std`` — composites of ``sum``; ``where=`` masks entries out (they get a
+  zero derivative); nan-functions ignore NaNs (zero derivative; an all-NaN slice is NaN).
+  std = sqrt(var): its derivative is infinite where the variance is 0 (as JAX and PyTorch,
+  which give inf/NaN there).
+* quantiles at the values level: the result interpolates two order statistics (NumPy's
+  ``method``), and the derivative flows to those two entries with the interpolation
+  weights; with ties, to the entries the stable sort puts there. With method='linear'
+  ``q`` is differentiable too (slope (s_hi - s_lo)(n - 1)).
 
 * ``cov``/``corrcoef`` — NumPy's algorithm (centre, product, scale), differentiable in the
   data and also in ``aweights``/``fweights`` when those are traced; ``corrcoef``'s final
@@ -19,26 +29,200 @@ import warnings
 
 import numpy as np
 
-from ..core import Tracer, cast, full_unwrap
-from ..ops import dispatch
+from ..core import Tracer, broadcast_to, cast, full_unwrap, plain
 from ..ops import elementwise as _ew
-from ..ops._util import kept_shape, normalize_axis, plain
-from ..ops.dispatch import implements
+from ..ops.axes import kept_shape, normalize_axis, reduction_size
 from ..ops.dtypes import real_floating, to_dtype
 from ..ops.index import getitem, scatter_add
 from ..ops.linalg import matmul
-from ..ops.reduce import NO_VALUE, given, mean
-from ..ops.reduce import sum as _sum
-from ..ops.shape import (
+from ..ops.reduce import max, min, sum  # noqa: A004
+from ..ops.shape import concatenate_pieces, moveaxis, reshape, squeeze, transpose
+from .arguments import (
+    NO_VALUE,
+    and_where,
     as_array,
-    concatenate_pieces,
-    moveaxis,
-    reshape,
-    squeeze,
+    given,
+    nan_mask,
+    reduction_dtype,
     traced,
-    transpose,
+    where_mask,
 )
+from .dispatch import implements, no_out
 from .indexing import take_along
+from .math import convolution
+
+# ---- means and variances (chainrule's signatures, for the methods of traced arrays) ---------
+
+
+def _masked_count(mask, x, axis, keepdims):
+    if mask is None:
+        return reduction_size(x, axis)
+    n = np.add.reduce(mask, axis=normalize_axis(axis, x.ndim), keepdims=keepdims)
+    return n.astype(x.dtype) if x.dtype.kind == "f" else n
+
+
+def mean(x, axis=None, keepdims=False, *, where=None):
+    """Σ x / n over ``axis`` (a composite of ``sum``); ``where`` masks entries out."""
+    mask = where_mask(where, x)
+    if mask is not None:
+        x = _ew.where(mask, x, 0)
+    return sum(x, axis=axis, keepdims=keepdims) / _masked_count(mask, x, axis, keepdims)
+
+
+_mean = mean
+
+
+def var(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa: A002
+    """Σ (x - mean)² / (n - ddof) over ``axis`` (composite); ``mean`` may be given (with
+    keepdims=True's shape), ``where`` masks entries out."""
+    mask = where_mask(where, x)
+    m = _mean(x, axis=axis, keepdims=True, where=where) if mean is None else mean
+    d = x - m
+    if mask is not None:
+        d = _ew.where(mask, d, 0)
+    return sum(d * d, axis=axis, keepdims=keepdims) / (
+        _masked_count(mask, x, axis, keepdims) - ddof)
+
+
+def std(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa: A002
+    """sqrt(var); its derivative is infinite where the variance is 0."""
+    return _ew.sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims, where=where, mean=mean))
+
+
+# ---- NumPy's means, variances, ptp, average, correlate ---------------------------------------
+
+
+@implements(np.ptp)
+def np_ptp(a, axis=None, out=None, keepdims=False):
+    """``np.ptp``: max - min."""
+    if not traced(a):
+        return np.ptp(a, axis, out, keepdims)
+    no_out("ptp", out)
+    x = as_array(a)
+    return max(x, axis=axis, keepdims=keepdims) - min(x, axis=axis, keepdims=keepdims)
+
+
+@implements(np.mean)
+def np_mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=NO_VALUE):
+    """``np.mean``."""
+    if out is None and dtype is None and where is NO_VALUE and isinstance(a, Tracer):
+        return mean(a, axis=axis, keepdims=keepdims)
+    if not traced(a):
+        return np.mean(a, axis, dtype, out, **given(keepdims=keepdims, where=where))
+    no_out("mean", out)
+    return mean(reduction_dtype(as_array(a), dtype), axis=axis, keepdims=keepdims, where=where)
+
+
+def _ddof(ddof, correction):
+    if correction is not NO_VALUE:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        return correction
+    return ddof
+
+
+@implements(np.var)
+def np_var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+           mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
+    """``np.var`` (``ddof``/``correction``, ``where``, a precomputed ``mean``)."""
+    if not traced(a, mean):
+        return np.var(a, axis, dtype, out, ddof, **given(
+            keepdims=keepdims, where=where, mean=mean, correction=correction))
+    no_out("var", out)
+    return var(reduction_dtype(as_array(a), dtype), axis, _ddof(ddof, correction), keepdims,
+               where=where, mean=None if mean is NO_VALUE else mean)
+
+
+@implements(np.std)
+def np_std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+           mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
+    """``np.std``: sqrt of ``np.var``."""
+    if not traced(a, mean):
+        return np.std(a, axis, dtype, out, ddof, **given(
+            keepdims=keepdims, where=where, mean=mean, correction=correction))
+    no_out("std", out)
+    return std(reduction_dtype(as_array(a), dtype), axis, _ddof(ddof, correction), keepdims,
+               where=where, mean=None if mean is NO_VALUE else mean)
+
+
+@implements(np.nanmean)
+def np_nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=NO_VALUE):
+    """``np.nanmean``: the mean of the non-NaN entries (NaN for an all-NaN slice)."""
+    if not traced(a):
+        return np.nanmean(a, axis, dtype, out, **given(keepdims=keepdims, where=where))
+    x = as_array(a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np_mean(x, axis, dtype, out, keepdims, where=and_where(~nan_mask(x), where))
+
+
+@implements(np.nanvar)
+def np_nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+              mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
+    """``np.nanvar``: the variance of the non-NaN entries."""
+    if not traced(a, mean):
+        return np.nanvar(a, axis, dtype, out, ddof, **given(
+            keepdims=keepdims, where=where, mean=mean, correction=correction))
+    x = as_array(a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np_var(x, axis, dtype, out, ddof, keepdims, where=and_where(~nan_mask(x), where),
+                      mean=mean, correction=correction)
+
+
+@implements(np.nanstd)
+def np_nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=NO_VALUE,
+              mean=NO_VALUE, correction=NO_VALUE):  # noqa: A002
+    """``np.nanstd``: sqrt of ``np.nanvar``."""
+    if not traced(a, mean):
+        return np.nanstd(a, axis, dtype, out, ddof, **given(
+            keepdims=keepdims, where=where, mean=mean, correction=correction))
+    x = as_array(a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np_std(x, axis, dtype, out, ddof, keepdims, where=and_where(~nan_mask(x), where),
+                      mean=mean, correction=correction)
+
+
+@implements(np.average)
+def np_average(a, axis=None, weights=None, returned=False, *, keepdims=NO_VALUE):
+    """``np.average``: Σ w x / Σ w (differentiable in the weights too)."""
+    if not traced(a, weights):
+        return np.average(a, axis, weights, returned, **given(keepdims=keepdims))
+    kd = False if keepdims is NO_VALUE else bool(keepdims)
+    x = as_array(a)
+    if weights is None:
+        avg = mean(x, axis=axis, keepdims=kd)
+        scl = np.asarray(reduction_size(x, axis), dtype=avg.dtype)
+    else:
+        w = as_array(weights)
+        if w.shape != x.shape:
+            if axis is None:
+                raise TypeError("Axis must be specified when shapes of a and weights differ.")
+            axes = normalize_axis(axis, x.ndim)
+            if w.shape != tuple(x.shape[i] for i in axes):
+                raise ValueError("Shape of weights must be consistent with shape of a along "
+                                 "specified axis.")
+            shape = [1] * x.ndim
+            for i in axes:
+                shape[i] = x.shape[i]
+            w = reshape(w, tuple(shape))
+        scl = sum(broadcast_to(w, x.shape), axis=axis, keepdims=kd)
+        if np.any(np.asarray(full_unwrap(scl)) == 0.0):
+            raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+        avg = sum(x * w, axis=axis, keepdims=kd) / scl
+    if returned:
+        if np.shape(scl) != np.shape(avg):
+            scl = broadcast_to(scl, np.shape(avg) if not isinstance(avg, Tracer)
+                               else avg.shape)
+        return avg, scl
+    return avg
+
+
+@implements(np.correlate)
+def np_correlate(a, v, mode="valid"):
+    """``np.correlate`` (1-D, real): a slice of the full convolution with v reversed."""
+    if not traced(a, v):
+        return np.correlate(a, v, mode)
+    return convolution(a, v, mode, "correlate", True)
+
 
 # ---- quantiles at the values level ---------------------------------------------------------
 
@@ -111,7 +295,7 @@ def _quantile_api(np_func, nan, scale):
         if not traced(a, q):
             kw = {} if weights is None else {"weights": weights}
             return np_func(a, q, axis, out, overwrite_input, method, keepdims, **kw)
-        dispatch.no_out(np_func.__name__, out)
+        no_out(np_func.__name__, out)
         if weights is not None:
             raise NotImplementedError(f"np.{np_func.__name__} with weights is not "
                                       "differentiable by chainrule yet")
@@ -137,7 +321,7 @@ def np_median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """``np.median``: the mean of the middle order statistic(s)."""
     if not traced(a):
         return np.median(a, axis, out, overwrite_input, keepdims)
-    dispatch.no_out("median", out)
+    no_out("median", out)
     return _quantile(a, 0.5, axis, "linear", keepdims, False)
 
 
@@ -146,7 +330,7 @@ def np_nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=NO_VALU
     """``np.nanmedian``: the median of the non-NaN entries."""
     if not traced(a):
         return np.nanmedian(a, axis, out, overwrite_input, **given(keepdims=keepdims))
-    dispatch.no_out("nanmedian", out)
+    no_out("nanmedian", out)
     return _quantile(a, 0.5, axis, "linear", keepdims is True, True)
 
 
@@ -222,16 +406,16 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         avg = mean(X, axis=1)
         fact = n - ddof
     else:
-        w_sum = _sum(w)
+        w_sum = sum(w)
         if full_unwrap(w_sum) == 0:
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
-        avg = _sum(X * w, axis=1) / w_sum
+        avg = sum(X * w, axis=1) / w_sum
         if ddof == 0:
             fact = w_sum
         elif aw is None:
             fact = w_sum - ddof
         else:
-            fact = w_sum - ddof * _sum(w * aw) / w_sum
+            fact = w_sum - ddof * sum(w * aw) / w_sum
     if full_unwrap(fact) <= 0:
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=2)
         fact = 0.0
@@ -289,7 +473,7 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     hist = getitem(_bin_sums(w, idx, nb + 2), slice(1, nb + 1))
     if density:
         db = np.array(np.diff(edges), float)
-        return hist / db / _sum(hist), edges
+        return hist / db / sum(hist), edges
     return hist, edges
 
 
@@ -319,7 +503,7 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
     hist = reshape(_bin_sums(w, flat, int(np.prod(nbin))), nbin)
     hist = to_dtype(getitem(hist, (slice(1, -1),) * D), float)
     if density:
-        s = _sum(hist)
+        s = sum(hist)
         for i in _range(D):
             shape = [1] * D
             shape[i] = nbin[i] - 2

@@ -1,42 +1,33 @@
 """The primitives over NumPy arrays and their rules, one module per family.
 
-Importing this package attaches the array interface to traced values and fills the NumPy
-dispatch tables (ufunc -> primitive, function -> chainrule function).
+The families, in their one-way order (each imports only the ones before it):
+``elementwise`` <- ``index`` <- ``shape`` <- ``reduce`` <- ``linalg`` <- ``special``, over
+``axes`` (axis arguments, shape queries) and ``dtypes`` (the dtype-conversion policy).
+NumPy's names, signatures and the dispatch protocols are one layer up, in
+:mod:`chainrule.numpy`.
 """
 
 from __future__ import annotations
 
 from ..core import Primitive, broadcast_to, cast, sum_to
-from . import (  # noqa: F401
-    dispatch,
-    elementwise,
-    index,
-    linalg,
-    methods,
-    passthrough,
-    reduce,
-    shape,
-    special,
-)
+from . import elementwise, index, linalg, reduce, shape, special
 from .elementwise import *  # noqa: F403
 from .index import at_add, at_set, getitem, scatter_add
-from .linalg import dot, matmul
-from .reduce import max, mean, min, prod, std, sum, var  # noqa: A004
+from .linalg import matmul
+from .reduce import max, min, prod, sum  # noqa: A004
 from .shape import (
-    concatenate,
+    concatenate_pieces,
     expand_dims,
     moveaxis,
-    ravel,
     reshape,
     squeeze,
-    stack,
+    stack_pieces,
     swapaxes,
     transpose,
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, reduce, shape, index, linalg, special,
-             passthrough)
+_FAMILIES = (elementwise, index, shape, reduce, linalg, special)
 
 
 def registry() -> dict[str, Primitive]:
@@ -49,10 +40,8 @@ def registry() -> dict[str, Primitive]:
                 out[obj.name] = obj
     return out
 
-methods.attach()
 
 __all__ = ["registry", "sum_to", "broadcast_to", "cast", "getitem", "scatter_add", "at_set",
-           "at_add", "matmul", "dot", "sum", "mean", "max", "min", "prod", "var", "std",
-           "reshape", "transpose", "swapaxes", "moveaxis", "expand_dims", "squeeze", "ravel",
-           "concatenate", "stack", "logsumexp", "softmax", "log_softmax",
-           *elementwise.__all__]
+           "at_add", "matmul", "sum", "max", "min", "prod", "reshape", "transpose", "swapaxes",
+           "moveaxis", "expand_dims", "squeeze", "concatenate_pieces", "stack_pieces",
+           "logsumexp", "softmax", "log_softmax", *elementwise.__all__]

@@ -36,9 +36,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..core import full_unwrap
+from ..core import Primitive, document_primitives, full_unwrap
 from . import elementwise as _ew
-from ._util import kept_shape, normalize_axis, prim, shape
+from .axes import kept_shape, normalize_axis, shape
 from .elementwise import exp, log, log1p, logistic, where
 from .reduce import expand, sum
 from .shape import reshape
@@ -97,12 +97,12 @@ def _log_softmax_impl(x, axis=-1):
     return z - np.log(s)
 
 
-softmax = prim(_softmax_impl, "softmax")
+softmax = Primitive(_softmax_impl, "softmax")
 """y = exp(x) / Σ exp(x):  ā_x = y (ā - Σ ā y);  ȧ = y (ȧ_x - Σ ȧ_x y)."""
 softmax.defvjp(lambda g, ans, x, axis=-1: ans * (g - sum(g * ans, axis=axis, keepdims=True)))
 softmax.defjvp(lambda t, ans, x, axis=-1: ans * (t - sum(t * ans, axis=axis, keepdims=True)))
 
-log_softmax = prim(_log_softmax_impl, "log_softmax")
+log_softmax = Primitive(_log_softmax_impl, "log_softmax")
 """y = x - logsumexp(x):  ā_x = ā - exp(y) Σ ā;  ȧ = ȧ_x - Σ exp(y) ȧ_x."""
 log_softmax.defvjp(lambda g, ans, x, axis=-1: g - exp(ans) * sum(g, axis=axis, keepdims=True))
 log_softmax.defjvp(lambda t, ans, x, axis=-1: t - sum(exp(ans) * t, axis=axis, keepdims=True))
@@ -116,7 +116,7 @@ def _lse_weights(x, ans, axis):
     return softmax(x, axis=axis)
 
 
-logsumexp = prim(_logsumexp_impl, "logsumexp")
+logsumexp = Primitive(_logsumexp_impl, "logsumexp")
 """log Σ exp(x) over ``axis``: ā_x = ā · softmax(x) = ā · exp(x - ans); 0 for entries at
 -inf, also in a slice of all -inf (see the module's note)."""
 logsumexp.defvjp(lambda g, ans, x, axis=None, keepdims=False:
@@ -131,7 +131,7 @@ def _log_expit_impl(x):
     return np.negative(np.logaddexp(0, np.negative(x)))
 
 
-log_expit = prim(_log_expit_impl, "log_expit")
+log_expit = Primitive(_log_expit_impl, "log_expit")
 """log σ(x), stable in both tails: ȧ = ȧ_x (1 - σ(x)) = ȧ_x σ(-x)."""
 log_expit.defvjp(lambda g, ans, x: g * logistic(-x))
 log_expit.defjvp(lambda t, ans, x: t * logistic(-x))
@@ -150,7 +150,7 @@ def _logit_impl(p):
     return out[()] if out.ndim == 0 else out
 
 
-logit = prim(_logit_impl, "logit")
+logit = Primitive(_logit_impl, "logit")
 """log(p / (1 - p)), the inverse of σ: ȧ = ȧ_p / (p (1 - p)) (±inf at 0 and 1)."""
 logit.defvjp(lambda g, ans, p: g / (p * (1 - p)))
 logit.defjvp(lambda t, ans, p: t / (p * (1 - p)))
@@ -188,7 +188,7 @@ def _float64_prim(fn64, name):
         x64, dt = _f64(x)
         return _out(fn64(x64), dt)
     impl.__name__ = f"_{name}_impl"
-    return prim(impl, name)
+    return Primitive(impl, name)
 
 
 def _vectorized(fn):
@@ -274,12 +274,12 @@ def _erfcinv_impl(y):
     return _out(np.where(upper, -x, x), dt)
 
 
-erfinv = prim(_erfinv_impl, "erfinv")
+erfinv = Primitive(_erfinv_impl, "erfinv")
 """The inverse of erf on (-1, 1) (±inf at ±1, NaN outside): ȧ = ȧ_x √π/2 e^{erfinv(x)²}."""
 erfinv.defvjp(lambda g, ans, x: g * (_SQRT_PI / 2) * exp(ans * ans))
 erfinv.defjvp(lambda t, ans, x: t * (_SQRT_PI / 2) * exp(ans * ans))
 
-erfcinv = prim(_erfcinv_impl, "erfcinv")
+erfcinv = Primitive(_erfcinv_impl, "erfcinv")
 """The inverse of erfc on (0, 2), accurate near 0: ȧ = -ȧ_x √π/2 e^{erfcinv(x)²}."""
 erfcinv.defvjp(lambda g, ans, x: g * (-_SQRT_PI / 2) * exp(ans * ans))
 erfcinv.defjvp(lambda t, ans, x: t * (-_SQRT_PI / 2) * exp(ans * ans))
@@ -297,7 +297,7 @@ def _ndtri_impl(p):
     return _out(-_SQRT_2 * _erfcinv_impl(2 * p64) + 0.0, dt)  # + 0.0: Φ⁻¹(½) = +0
 
 
-ndtri = prim(_ndtri_impl, "ndtri")
+ndtri = Primitive(_ndtri_impl, "ndtri")
 """Φ⁻¹(p), the standard normal quantile: ȧ = ȧ_p / φ(ans) = ȧ_p √(2π) e^{ans²/2}."""
 ndtri.defvjp(lambda g, ans, p: g * (1 / _INV_SQRT_2PI) * exp(0.5 * (ans * ans)))
 ndtri.defjvp(lambda t, ans, p: t * (1 / _INV_SQRT_2PI) * exp(0.5 * (ans * ans)))
@@ -538,7 +538,7 @@ root 1.4616...): ȧ = ȧ_x ψ'(x) = ȧ_x polygamma(1, x)."""
 digamma.defvjp(lambda g, ans, x: g * polygamma(1, x))
 digamma.defjvp(lambda t, ans, x: t * polygamma(1, x))
 
-polygamma = prim(_polygamma_impl, "polygamma")
+polygamma = Primitive(_polygamma_impl, "polygamma")
 """``polygamma(n, x)`` = ψ⁽ⁿ⁾(x) for integers n ≥ 0 (n structural, may be an array):
 ȧ = ȧ_x ψ⁽ⁿ⁺¹⁾(x)."""
 polygamma.defvjp(None, lambda g, ans, n, x: g * polygamma(np.add(n, 1), x))
@@ -563,7 +563,7 @@ def _x_over(x, y, at):
     return x / y
 
 
-xlogy = prim(lambda x, y: _x_log_impl(x, y, np.log), "xlogy")
+xlogy = Primitive(lambda x, y: _x_log_impl(x, y, np.log), "xlogy")
 """x log y, 0 where x = 0 (unless y is NaN), as SciPy: ā_x = ā log y, ā_y = ā x/y — 0
 where x = 0, also at y = 0 (PyTorch gives NaN there, 0/0)."""
 xlogy.defvjp(lambda g, ans, x, y: g * log(y),
@@ -571,7 +571,7 @@ xlogy.defvjp(lambda g, ans, x, y: g * log(y),
 xlogy.defjvp(lambda t, ans, x, y: t * log(y),
              lambda t, ans, x, y: t * _x_over(x, y, 0))
 
-xlog1py = prim(lambda x, y: _x_log_impl(x, y, np.log1p), "xlog1py")
+xlog1py = Primitive(lambda x, y: _x_log_impl(x, y, np.log1p), "xlog1py")
 """x log(1 + y), 0 where x = 0: ā_x = ā log1p(y), ā_y = ā x/(1 + y) — 0 where x = 0."""
 xlog1py.defvjp(lambda g, ans, x, y: g * log1p(y),
                lambda g, ans, x, y: g * _x_over(x, 1 + y, 0))
@@ -595,7 +595,7 @@ def _entr_slope(x):
     return -(1 + log(x))
 
 
-entr = prim(_entr_impl, "entr")
+entr = Primitive(_entr_impl, "entr")
 """-x log x for x > 0, 0 at 0, -inf below (SciPy's): ȧ = -ȧ_x (1 + log x) (+inf at 0,
 0 below 0)."""
 entr.defvjp(lambda g, ans, x: g * _entr_slope(x))
@@ -643,9 +643,9 @@ def _i0_impl(x):
     return np.i0(x)
 
 
-i0 = prim(_i0_impl, "i0")
+i0 = Primitive(_i0_impl, "i0")
 """I₀(x), the modified Bessel function of order 0 (NumPy's values): ȧ = I₁(x) ȧ_x."""
-i1 = prim(_i1_impl, "i1")
+i1 = Primitive(_i1_impl, "i1")
 """I₁(x) = I₀'(x): ȧ = (I₀(x) - I₁(x)/x) ȧ_x, and ½ ȧ_x at x = 0 (the limit)."""
 
 
@@ -685,3 +685,5 @@ __all__ = ["logsumexp", "softmax", "log_softmax", "expit", "logistic", "log_expi
            "erf", "erfc", "erfinv", "erfcinv", "ndtr", "ndtri", "log_ndtr", "ndtr_ratio",
            "ndtr_ratio_shift",
            "gammaln", "gamma", "digamma", "polygamma", "xlogy", "xlog1py", "entr", "i0", "i1"]
+
+document_primitives(__name__)

@@ -22,7 +22,7 @@ from ..core import full_unwrap
 from ..ops import elementwise as _ew
 from ..ops import special as _sf
 from ..ops import special as _special
-from ..ops._util import normalize_axis as _normalize_axis
+from ..ops.axes import normalize_axis as _normalize_axis
 from ..ops.reduce import sum as _sum
 from ..ops.shape import reshape as _reshape
 

@@ -1,22 +1,28 @@
 """The array interface of traced values: operators, methods, and NumPy's dispatch protocols.
 
-Attached to :class:`chainrule.core.Tracer` here, because these methods apply the primitives
-this package defines. ``__array_ufunc__`` and ``__array_function__`` route plain NumPy calls
-(``np.sin(x)``, ``np.dot(X, V)``) on traced values to chainrule's primitives, so NumPy code
-differentiates as written; a NumPy function without a rule raises, naming it.
+Attached to :class:`chainrule.core.Tracer` here (by :func:`attach`, which
+``chainrule.numpy`` calls on import), because these methods apply the primitives of
+:mod:`chainrule.ops` and the NumPy functions of this package. ``__array_ufunc__`` and
+``__array_function__`` route plain NumPy calls (``np.sin(x)``, ``np.dot(X, V)``) on traced
+values to chainrule's primitives, so NumPy code differentiates as written; a NumPy function
+without a rule raises, naming it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..core import NoRuleError, Tracer, full_unwrap
-from . import elementwise as ew
-from . import linalg, reduce, shape
-from ._util import plain
+from ..core import NoRuleError, Tracer, full_unwrap, plain
+from ..ops import elementwise as ew
+from ..ops import reduce, shape
+from ..ops.dtypes import convert
+from ..ops.index import check_index, getitem
+from ..ops.linalg import matmul
+from . import statistics
 from .dispatch import FUNCTIONS, PASSTHROUGH, UFUNCS
-from .dtypes import convert
-from .index import IndexHelper, check_index, getitem
+from .indexing import IndexHelper
+from .manipulation import ravel
+from .products import dot
 
 
 def _lost_derivative(kind: str) -> TypeError:
@@ -128,10 +134,6 @@ def _compare(ufunc):
     return lambda self, other: ufunc(full_unwrap(self), full_unwrap(other))
 
 
-def _rcompare(ufunc):
-    return lambda self, other: ufunc(full_unwrap(other), full_unwrap(self))
-
-
 _METHODS = {
     "__add__": _binary(ew.add),
     "__radd__": _rbinary(ew.add),
@@ -145,8 +147,8 @@ _METHODS = {
     "__rfloordiv__": lambda s, o: ew.floor_divide(o, s),
     "__pow__": _binary(ew.power),
     "__rpow__": _rbinary(ew.power),
-    "__matmul__": _binary(linalg.matmul),
-    "__rmatmul__": _rbinary(linalg.matmul),
+    "__matmul__": _binary(matmul),
+    "__rmatmul__": _rbinary(matmul),
     "__neg__": lambda s: s._trace.process(ew.negative, (s,), _NO_KWARGS),
     "__pos__": lambda s: s,
     "__abs__": lambda s: ew.absolute(s),
@@ -171,17 +173,17 @@ _METHODS = {
     "reshape": _reshape,
     "transpose": _transpose,
     "sum": lambda s, axis=None, keepdims=False: reduce.sum(s, axis=axis, keepdims=keepdims),
-    "mean": lambda s, axis=None, keepdims=False: reduce.mean(s, axis=axis, keepdims=keepdims),
+    "mean": lambda s, axis=None, keepdims=False: statistics.mean(s, axis=axis, keepdims=keepdims),
     "max": lambda s, axis=None, keepdims=False: reduce.max(s, axis=axis, keepdims=keepdims),
     "min": lambda s, axis=None, keepdims=False: reduce.min(s, axis=axis, keepdims=keepdims),
     "prod": lambda s, axis=None, keepdims=False: reduce.prod(s, axis=axis, keepdims=keepdims),
-    "var": lambda s, axis=None, ddof=0, keepdims=False: reduce.var(s, axis, ddof, keepdims),
-    "std": lambda s, axis=None, ddof=0, keepdims=False: reduce.std(s, axis, ddof, keepdims),
-    "dot": lambda s, o: linalg.dot(s, o),
+    "var": lambda s, axis=None, ddof=0, keepdims=False: statistics.var(s, axis, ddof, keepdims),
+    "std": lambda s, axis=None, ddof=0, keepdims=False: statistics.std(s, axis, ddof, keepdims),
+    "dot": lambda s, o: dot(s, o),
     "squeeze": lambda s, axis=None: shape.squeeze(s, axis),
     "swapaxes": lambda s, a, b: shape.swapaxes(s, a, b),
-    "ravel": lambda s: shape.ravel(s),
-    "flatten": lambda s: shape.ravel(s),
+    "ravel": lambda s: ravel(s),
+    "flatten": lambda s: ravel(s),
     "clip": lambda s, min=None, max=None: ew.clip(s, min, max),
     "astype": _astype,
     "copy": lambda s: ew.copy(s),
@@ -203,6 +205,7 @@ _PROPERTIES = {
 
 
 def attach() -> None:
+    """Give :class:`~chainrule.core.Tracer` its operators, methods and properties."""
     for name, fn in _METHODS.items():
         setattr(Tracer, name, fn)
     for name, fn in _PROPERTIES.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .specs import D, Entry, spec, unary
+from _harness.specs import D, Entry, spec, unary
 
 
 def _both_signs(lo, hi):

@@ -1,10 +1,12 @@
 """NumPy's names mapped to chainrule's: the tables behind the dispatch protocols.
 
-Each family module registers what it implements, next to the rules:
+Every NumPy function chainrule implements is registered, next to its definition in
+``chainrule.numpy``'s rooms, with one decorator:
 
-* ``ufunc(np.sin, sin)`` — ``np.sin(traced)`` applies chainrule's ``sin``;
-* ``function(np.sum, sum_)`` — ``np.sum(traced, ...)`` calls ``sum_`` with NumPy's
-  signature (``__array_function__``);
+* ``@implements(np.sum)`` — ``np.sum(traced, ...)`` calls the decorated function with
+  NumPy's signature (``__array_function__``); for a ufunc (``@implements(np.sin)``, or
+  ``implements(np.sin)(sin)`` for a primitive) ``np.sin(traced)`` applies it
+  (``__array_ufunc__``, positional arguments only);
 * ``passthrough(np.argmax, ...)`` — no derivative: applied to the plain values, the result
   is a plain array.
 
@@ -15,29 +17,24 @@ dispatch can never disagree.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 UFUNCS: dict[Any, Callable[..., Any]] = {}
 FUNCTIONS: dict[Any, Callable[..., Any]] = {}
 PASSTHROUGH: set[Any] = set()
 
 
-def ufunc(np_ufunc: Any, impl: Callable[..., Any]) -> None:
-    """``np_ufunc(traced, ...)`` (positional arguments only) calls ``impl``."""
-    UFUNCS[np_ufunc] = impl
-
-
-def function(np_func: Any, impl: Callable[..., Any]) -> None:
-    """``np_func(traced, ...)`` calls ``impl`` with the same arguments (NumPy's signature)."""
-    FUNCTIONS[np_func] = impl
-
-
-def implements(*np_funcs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def implements(*np_funcs: Any) -> Callable[[F], F]:
     """Decorator: ``np_func(traced, ...)`` for each of ``np_funcs`` (a function and its
-    aliases, e.g. ``@implements(np.concatenate, np.concat)``) calls the decorated function."""
-    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+    aliases, e.g. ``@implements(np.concatenate, np.concat)``) calls the decorated function;
+    a ufunc among them is routed through ``__array_ufunc__``."""
+    def register(impl: F) -> F:
         for f in np_funcs:
-            FUNCTIONS[f] = impl
+            (UFUNCS if isinstance(f, np.ufunc) else FUNCTIONS)[f] = impl
         return impl
     return register
 

@@ -4,10 +4,8 @@ values and return plain arrays (what an index, a count, a comparison or a new ar
 Only functions whose result has no derivative in *any* argument belong here: a passthrough
 drops the trace, so a differentiable argument would silently get a zero derivative.
 ``python -m chainrule.coverage`` checks this list against its classification of NumPy.
-Each family registers its own (comparisons, ``sign``, ``floor`` in
-:mod:`~chainrule.ops.elementwise`; ``argmax``, ``argsort`` in :mod:`~chainrule.ops.select`;
-``matrix_rank`` in :mod:`~chainrule.ops.linalg`; shape queries in :mod:`~chainrule.ops.shape`);
-this module holds the rest.
+``argmax``, ``argsort`` and the other searches are registered beside the sorting functions
+(:mod:`~chainrule.numpy.sorting`); this module holds the rest.
 """
 
 from __future__ import annotations
@@ -17,10 +15,23 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer, broadcast_to, cast, full_unwrap
-from . import dispatch
+from .dispatch import implements, passthrough
 
-dispatch.passthrough(
-    # positions and counts (argmax, argsort, nonzero ... are registered in select.py)
+passthrough(
+    # logic and comparisons; piecewise-constant elementwise functions (0 almost everywhere);
+    # functions that are not real-valued functions of a real argument
+    np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
+    np.logical_and, np.logical_or, np.logical_xor, np.logical_not,
+    np.isfinite, np.isinf, np.isnan, np.isnat, np.signbit, np.sign, np.heaviside,
+    np.floor, np.ceil, np.trunc, np.rint, np.fix, np.floor_divide, np.spacing,
+    np.gcd, np.lcm, np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.bitwise_count,
+    np.invert, np.left_shift, np.right_shift,
+    np.isposinf, np.isneginf, np.isreal, np.iscomplex, np.angle,
+    # shape queries
+    np.shape, np.ndim, np.size,
+    # linear algebra: a rank is an integer; a contraction path is a plan
+    np.linalg.matrix_rank, np.einsum_path,
+    # positions and counts (argmax, argsort, nonzero ... are registered in sorting.py)
     np.nanargmax, np.nanargmin, np.ix_, np.ravel_multi_index, np.unravel_index,
     np.diag_indices_from, np.tril_indices_from, np.triu_indices_from, np.count_nonzero,
     # booleans
@@ -43,6 +54,7 @@ dispatch.passthrough(
 )
 
 
+@implements(np.full_like)
 def _np_full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K",
                   subok: bool = True, shape: Any = None, **kw: Any) -> Any:
     """``np.full_like``: ``a`` gives only a shape and a dtype (no derivative); a traced
@@ -59,5 +71,3 @@ def _np_full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K",
     return np.full_like(plain, full_unwrap(fill_value), dtype=dtype, order=order,
                         subok=subok, shape=shape, **kw)
 
-
-dispatch.function(np.full_like, _np_full_like)

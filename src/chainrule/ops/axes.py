@@ -1,26 +1,18 @@
-"""Small helpers shared by the rule tables."""
+"""Axis arguments and shape queries, shared by the primitives and the NumPy layer.
+
+``normalize_axis`` and ``kept_shape`` are on the hot path of every reduction's rule, so
+they are cached; ``ndim`` and ``shape`` read a value's attributes without NumPy's dispatch
+(which a traced value would go through).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..core import ByArgnum, Primitive, Tracer, full_unwrap
-
-__all__ = ["ByArgnum", "prim", "nondiff", "kept_shape", "normalize_axis", "ndim", "shape",
-           "plain"]
-
-
-def prim(impl: Callable[..., Any], name: str) -> Primitive:
-    return Primitive(impl, name)
-
-
-def nondiff(impl: Callable[..., Any], name: str) -> Primitive:
-    """A primitive with no derivative: computes on plain values, returns plain arrays."""
-    return Primitive(impl, name, nondiff=True)
-
+__all__ = ["normalize_axis", "axis_index", "kept_shape", "reduction_size", "along", "ndim",
+           "shape"]
 
 _axis_cache: dict = {}
 
@@ -50,6 +42,11 @@ def _normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def axis_index(axis: Any, ndim: int) -> int:
+    """``axis`` (an int, negatives allowed) as a non-negative int; NumPy's AxisError if out."""
+    return normalize_axis(int(axis), ndim)[0]
+
+
 _kept_cache: dict = {}
 
 
@@ -65,6 +62,21 @@ def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
     return out
 
 
+def reduction_size(x: Any, axis: Any) -> int:
+    """How many entries each slice of a reduction of ``x`` over ``axis`` has."""
+    s = shape(x)
+    n = 1
+    for a, k in zip(s, kept_shape(s, axis)):
+        if k == 1:
+            n *= a
+    return n
+
+
+def along(axis: int, idx: Any) -> tuple:
+    """The index that applies ``idx`` along ``axis`` (a non-negative int) only."""
+    return (slice(None),) * axis + (idx,)
+
+
 def ndim(x: Any) -> int:
     """``x.ndim`` without NumPy's dispatch (which a traced value would go through)."""
     n = getattr(x, "ndim", None)
@@ -75,12 +87,3 @@ def shape(x: Any) -> tuple[int, ...]:
     """``x.shape`` without NumPy's dispatch."""
     s = getattr(x, "shape", None)
     return np.shape(x) if s is None else s
-
-
-def plain(x: Any) -> Any:
-    """``x`` with every traced value replaced by its plain value (in lists and tuples too)."""
-    if isinstance(x, Tracer):
-        return full_unwrap(x)
-    if type(x) is list or type(x) is tuple:
-        return type(x)(plain(i) for i in x)
-    return x

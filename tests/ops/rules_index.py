@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .specs import MASK_2D, REPEATED, ROWS, D, Entry, _fixed, spec
+from _harness.specs import MASK_2D, REPEATED, ROWS, D, Entry, _fixed, spec
 
 COLS_0 = np.array([0, 0, 2])
 

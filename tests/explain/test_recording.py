@@ -109,3 +109,14 @@ def test_every_operator_and_function_is_seen_once_by_an_observer():
                                  "matmul", "add"]
     assert all(r.source is not None for r in ex.rows if r.op != "input")
     assert observe.active is None
+
+
+def test_a_rule_that_returns_a_symbolic_zero_keeps_every_rows_adjoint():
+    # identity with a VJP of None (a symbolic zero): y = blocked(sin(x)), ā3 = 1 (the seed),
+    # the contribution to ā2 is None, so ā2 = ā1 = 0
+    blocked = cr.primitive(lambda x: x * 1.0)
+    blocked.defvjp(lambda g, ans, x: None)
+    ex = cr.explain(lambda x: blocked(np.sin(x)), 0.3).backward()
+    assert [float(r.adjoint) for r in ex.rows] == [0.0, 0.0, 1.0]
+    assert ex["a3"].adjoint_terms == (("seed", 1.0),)
+    assert ex["a2"].adjoint_terms == (("a3", None),)

@@ -297,9 +297,7 @@ def adjoints(trace: ReverseTrace, steps: Sequence[Step | None], start: int | Non
     observer = _AdjointObserver(trace)
     if start is not None:
         with watching(observer):
-            cts = trace.backward([(trace.tape[start], seed)])
-    else:
-        cts = [None] * n
+            trace.backward([(trace.tape[start], seed)])
     got = observer.contributions
     terms: list[list[tuple[str, Any]]] = [[] for _ in range(n)]
     if start is not None:
@@ -308,16 +306,13 @@ def adjoints(trace: ReverseTrace, steps: Sequence[Step | None], start: int | Non
         if s is not None:
             for j, p in zip(s.parents, s.positions):
                 terms[j].append((f"a{i + 1}", got.get((i, p))))
-    # The walk keeps only the inputs' adjoints; every other row's is its seed plus the
-    # contributions the walk reported, added in the walk's order (as the engine adds them).
+    # The walk returns only the inputs' adjoints; every row's is its seed plus the
+    # contributions the walk reported, added in the walk's order (the engine's own sum).
     adj: list[Any] = [None] * n
     if start is not None:
         adj[start] = seed
-    for (i, p), gi in got.items():  # dicts keep the order of the events
+    for (i, p), gi in got.items():  # a dict keeps the order of the events
         if gi is not None:
             j = steps[i].parents[steps[i].positions.index(p)]
             adj[j] = gi if adj[j] is None else adj[j] + gi
-    for j, s in enumerate(steps):
-        if s is None and cts[j] is not None:
-            adj[j] = cts[j]  # an input: the engine's own sum
     return adj, [tuple(t) for t in terms]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import os
+
 import numpy as np
 import pytest
 
@@ -74,6 +77,68 @@ def test_nothing_is_left_installed_after_the_context():
     with cr.debug_nans():
         with cr.debug_nans():  # nesting
             assert core_observe.active is not None
-        assert Primitive.__call__ is not before[0]
+        # debug_nans is an observer: the engine's methods are never replaced
+        assert (Primitive.__call__, ReverseTrace.process, JVPTrace.process) == before
+        assert core_observe.active is not None
     assert (Primitive.__call__, ReverseTrace.process, JVPTrace.process) == before
     assert core_observe.active is None
+
+
+# ---- debug_nans and explain point at the same line ----------------------------------------
+
+def log_of_shifted(x):
+    shifted = x - 1.0
+    return cnp.log(shifted).sum()  # THE-SHARED-LINE
+
+
+_SHARED_LINE = inspect.getsourcelines(log_of_shifted)[1] + 2
+
+
+def test_debug_nans_and_explain_name_the_same_line_for_a_nan():
+    # log(1 - 1) = log 0 = -inf: the value goes bad on THE-SHARED-LINE
+    x = np.array([1.0, 2.0])
+    with np.errstate(all="ignore"):
+        ex = cr.explain(log_of_shifted, x)
+    log_row = next(r for r in ex.rows if r.op == "log")
+    src = log_row.source
+    assert (os.path.basename(src.file), src.line) == ("test_debug.py", _SHARED_LINE)
+    with pytest.raises(FloatingPointError) as info, np.errstate(all="ignore"):
+        with cr.debug_nans():
+            log_of_shifted(x)
+    msg = str(info.value)
+    assert "value of 'log' became inf" in msg
+    assert f"{os.path.abspath(src.file)}:{src.line}: {src.code}" in msg
+
+
+def sqrt_where(x):
+    return cnp.where(x > 0, cnp.sqrt(x), 0.0).sum()
+
+
+def test_a_bad_adjoint_names_the_line_explain_shows_for_its_operation():
+    # √x at 0: ā = 0 · 1/(2√0) = 0 · ∞ = NaN in the backward pass, on sqrt_where's line
+    x = np.array([0.0, 4.0])
+    with np.errstate(all="ignore"):
+        ex = cr.explain(sqrt_where, x)
+    src = next(r for r in ex.rows if r.op == "sqrt").source
+    assert src.line == inspect.getsourcelines(sqrt_where)[1] + 1
+    with pytest.raises(FloatingPointError) as info, np.errstate(all="ignore"):
+        with cr.debug_nans():
+            cr.grad(sqrt_where)(x)
+    assert f"'sqrt' was called at {os.path.abspath(src.file)}:{src.line}:" in str(info.value)
+
+
+def test_explain_inside_debug_nans_stops_at_the_bad_adjoint():
+    # both observers are active; the backward pass of explain is the engine's, so it is checked
+    x = np.array([0.0, 4.0])
+    with np.errstate(all="ignore"), cr.debug_nans():
+        ex = cr.explain(sqrt_where, x)
+        with pytest.raises(FloatingPointError, match="adjoint of argument 0 of 'sqrt'"):
+            ex.backward()
+
+
+def test_an_operator_on_traced_values_is_checked():
+    # x / x at 0 is 0/0 = NaN, made by the `/` operator (which skips Primitive.__call__)
+    with pytest.raises(FloatingPointError, match="value of 'divide' became NaN"), \
+            np.errstate(all="ignore"):
+        with cr.debug_nans():
+            cr.grad(lambda x: (x / x).sum())(np.array([0.0, 1.0]))

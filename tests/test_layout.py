@@ -68,7 +68,8 @@ def _imported(node: ast.AST, module: str, is_package: bool, known: set[str]) -> 
 
 
 def import_graph(src: pathlib.Path = SRC) -> dict[str, set[str]]:
-    """module -> the chainrule modules it imports, anywhere in its source."""
+    """module -> the chainrule modules it imports, anywhere in its source (except under
+    ``if TYPE_CHECKING:``, which never runs: a type-only import is no runtime edge)."""
     mods = module_names(src)
     known = set(mods)
     graph = {}
@@ -76,8 +77,11 @@ def import_graph(src: pathlib.Path = SRC) -> dict[str, set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         is_package = path.name == "__init__.py"
         edges = set()
+        type_only = {id(n) for guard in ast.walk(tree) if isinstance(guard, ast.If)
+                     and ast.unparse(guard.test).endswith("TYPE_CHECKING")
+                     for n in ast.walk(guard)}
         for node in ast.walk(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in type_only:
                 edges |= _imported(node, name, is_package, known)
         edges.discard(name)
         graph[name] = edges

@@ -98,7 +98,8 @@ def _parse_number(text: str, what: str) -> np.ndarray:
 
 
 def explain_command(argv: Sequence[str]) -> int:
-    from .explain import ExpressionError, compile_expression, explain
+    from .explain import explain
+    from .explain.expression import ExpressionError, compile_expression
 
     p = argparse.ArgumentParser(prog="chainrule explain", description=_EXPLAIN_HELP,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -14,43 +14,39 @@ because a ``where`` discarded a branch whose derivative is infinite there (``sqr
 ``log`` at 0) is recognised as the masked-singular-branch pattern, and the message shows the
 double-``where`` rewrite.
 
-The checks replace the tracing methods only while active: outside ``debug_nans`` they
-cost nothing.
+The checks are an observer of the engine (:mod:`chainrule.core.observe`): they see every
+operation applied (its value and tangent), every step of the backward pass (each adjoint),
+and every share of the forward walk over a tape (``explain``'s ȧ column). The line named is
+:func:`chainrule.core.observe.user_source`'s, the one ``explain`` shows for the same
+operation. Outside ``debug_nans`` nothing is watching, and the engine pays one ``is None``
+test per operation.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from typing import Any
 
 import numpy as np
 
-from .core import JVPTrace, JVPTracer, Primitive, ReverseTrace, ReverseTracer, Tracer, full_unwrap
+from .core import JVPTracer, Primitive, ReverseTracer, Tracer, full_unwrap
 from .core import observe as _observe
 
 __all__ = ["debug_nans"]
 
-_CHAINRULE_DIR = os.path.dirname(os.path.abspath(__file__))
-_NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
-
 _depth = [0]
-_saved: dict[str, Any] = {}
+_watch: list[Any] = []  # the entered watching() context while debug_nans is active
 _sources: dict[int, tuple[Any, str]] = {}  # id(record) -> (record, "file:line: code")
 
 
 def _user_line() -> str:
-    """``file:line: source`` of the innermost frame outside chainrule and NumPy."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        fname = os.path.abspath(frame.f_code.co_filename)
-        if not (fname.startswith(_CHAINRULE_DIR) or fname.startswith(_NUMPY_DIR)):
-            import linecache
-            code = linecache.getline(fname, frame.f_lineno).strip()
-            return f"{fname}:{frame.f_lineno}" + (f": {code}" if code else "")
-        frame = frame.f_back
-    return "<unknown>"
+    """``file:line: code`` of the user's line running the operation (``user_source``)."""
+    src = _observe.user_source()
+    if src is None:
+        return "<unknown>"
+    file = src.file if src.file.startswith("<") else os.path.abspath(src.file)
+    return f"{file}:{src.line}" + (f": {src.code}" if src.code else "")
 
 
 def _bad(x: Any) -> np.ndarray | None:
@@ -117,33 +113,11 @@ def _check_value(prim: Primitive, args: tuple, out: Any) -> None:
         t = t._value
 
 
-def _checked_call(self: Primitive, *args: Any, **kwargs: Any) -> Any:
-    out = _saved["call"](self, *args, **kwargs)
-    _check_value(self, args, out)
-    return out
-
-
-def _checked_reverse(self: ReverseTrace, prim: Primitive, args: Any, kwargs: dict) -> Any:
-    out = _saved["reverse"](self, prim, args, kwargs)
-    _check_value(prim, tuple(args), out)
-    if isinstance(out, ReverseTracer):
-        _sources[id(out)] = (out, _user_line())
-    return out
-
-
-def _checked_forward(self: JVPTrace, prim: Primitive, args: Any, kwargs: dict) -> Any:
-    out = _saved["forward"](self, prim, args, kwargs)
-    _check_value(prim, tuple(args), out)
-    return out
-
-
-def _check_adjoint(node: ReverseTracer, record: tuple, parent: ReverseTracer, g: Any,
-                   gi: Any) -> None:
+def _check_adjoint(node: ReverseTracer, argnum: int, g: Any, gi: Any) -> None:
     bad = _bad(gi)
     if bad is None or _bad(g) is not None:
         return
-    prim, args, _, _ = record
-    argnum = next((k for k, v in enumerate(args) if v is parent._value), "?")
+    prim, args, _, _ = node._record
     where = _sources.get(id(node), (None, "<line not recorded: the forward pass ran "
                                             "outside debug_nans>"))[1]
     msg = (f"debug_nans: the adjoint of argument {argnum} of '{prim.name}' became "
@@ -164,29 +138,39 @@ def _check_adjoint(node: ReverseTracer, record: tuple, parent: ReverseTracer, g:
     raise FloatingPointError(msg)
 
 
-class _AdjointCheck(_observe.Observer):
+def _check_share(node: ReverseTracer, argnum: int, t: Any, share: Any) -> None:
+    bad = _bad(share)
+    if bad is None or _bad(t) is not None:
+        return
+    prim, args, _, _ = node._record
+    where = _sources.get(id(node), (None, "<line not recorded>"))[1]
+    raise FloatingPointError(
+        f"debug_nans: the tangent share of argument {argnum} of '{prim.name}' became "
+        f"{_what(bad, share)} (forward mode over a recorded tape); '{prim.name}' was called "
+        f"at {where}. Its inputs: {_summary(args)}.")
+
+
+class _NaNCheck(_observe.Observer):
+    """debug_nans' observer: checks each value and tangent, adjoint and tangent share."""
+
+    def applied(self, prim: Primitive, args: tuple, kwargs: dict, out: Any) -> None:
+        _check_value(prim, args, out)
+        if isinstance(out, ReverseTracer):  # its line, for a bad adjoint in the backward pass
+            _sources[id(out)] = (out, _user_line())
+
     def adjoint(self, node: Any, parent: Any, argnum: int, g: Any, gi: Any) -> None:
-        _check_adjoint(node, node._record, parent, g, gi)
+        _check_adjoint(node, argnum, g, gi)
 
-
-_watch: list[Any] = []
+    def tangent(self, node: Any, parent: Any, argnum: int, t: Any, share: Any) -> None:
+        _check_share(node, argnum, t, share)
 
 
 def _install() -> None:
-    _saved["call"] = Primitive.__call__
-    _saved["reverse"] = ReverseTrace.process
-    _saved["forward"] = JVPTrace.process
-    Primitive.__call__ = _checked_call  # type: ignore[method-assign]
-    ReverseTrace.process = _checked_reverse  # type: ignore[method-assign]
-    JVPTrace.process = _checked_forward  # type: ignore[method-assign]
-    _watch.append(_observe.watching(_AdjointCheck()))
+    _watch.append(_observe.watching(_NaNCheck()))
     _watch[-1].__enter__()
 
 
 def _uninstall() -> None:
-    Primitive.__call__ = _saved.pop("call")  # type: ignore[method-assign]
-    ReverseTrace.process = _saved.pop("reverse")  # type: ignore[method-assign]
-    JVPTrace.process = _saved.pop("forward")  # type: ignore[method-assign]
     _watch.pop().__exit__(None, None, None)
     _sources.clear()
 

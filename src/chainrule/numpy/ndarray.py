@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import NoRuleError, Tracer, full_unwrap, plain
+from ..core import observe as _observe
 from ..ops import elementwise as ew
 from ..ops import reduce, shape
 from ..ops.dtypes import convert
@@ -113,10 +114,15 @@ _NO_KWARGS: dict = {}  # shared and never written: operators pass no keyword arg
 def _binary(prim):
     # With a plain operand, or one of the same trace, this tracer's trace is the one to
     # process the call: skip the primitive's search for the highest level (the hot path).
+    # Skipping Primitive.__call__ skips its report to the observers too, so it is made here.
     def op(self, other):
         if isinstance(other, Tracer) and other._trace is not self._trace:
             return prim(self, other)
-        return self._trace.process(prim, (self, other), _NO_KWARGS)
+        args = (self, other)
+        out = self._trace.process(prim, args, _NO_KWARGS)
+        if _observe.active is not None:
+            _observe.active.applied(prim, args, _NO_KWARGS, out)
+        return out
     op.__name__ = f"__{prim.name}__"
     return op
 
@@ -125,9 +131,24 @@ def _rbinary(prim):
     def rop(self, other):
         if isinstance(other, Tracer) and other._trace is not self._trace:
             return prim(other, self)
-        return self._trace.process(prim, (other, self), _NO_KWARGS)
+        args = (other, self)
+        out = self._trace.process(prim, args, _NO_KWARGS)
+        if _observe.active is not None:
+            _observe.active.applied(prim, args, _NO_KWARGS, out)
+        return out
     rop.__name__ = f"__r{prim.name}__"
     return rop
+
+
+def _unary(prim):
+    def op(self):
+        args = (self,)
+        out = self._trace.process(prim, args, _NO_KWARGS)
+        if _observe.active is not None:
+            _observe.active.applied(prim, args, _NO_KWARGS, out)
+        return out
+    op.__name__ = f"__{prim.name}__"
+    return op
 
 
 def _compare(ufunc):
@@ -149,7 +170,7 @@ _METHODS = {
     "__rpow__": _rbinary(ew.power),
     "__matmul__": _binary(matmul),
     "__rmatmul__": _rbinary(matmul),
-    "__neg__": lambda s: s._trace.process(ew.negative, (s,), _NO_KWARGS),
+    "__neg__": _unary(ew.negative),
     "__pos__": lambda s: s,
     "__abs__": lambda s: ew.absolute(s),
     "__lt__": _compare(np.less),

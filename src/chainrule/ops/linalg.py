@@ -146,9 +146,7 @@ def _matmul_vjp_b(g, ans, a, b):
 matmul = prim(np.matmul, "matmul")
 """C = A B (NumPy's matmul: 1-D operands are a row / a column; stacks broadcast):
 Ā = C̄ Bᵀ, B̄ = Aᵀ C̄; Ċ = Ȧ B + A Ḃ."""
-matmul.defvjp(_matmul_vjp_a, _matmul_vjp_b)
-matmul.defjvp(lambda t, ans, a, b: matmul(t, b),
-              lambda t, ans, a, b: matmul(a, t))
+matmul.deflinear(_matmul_vjp_a, _matmul_vjp_b)
 
 
 def tensordot(a, b, axes=2):

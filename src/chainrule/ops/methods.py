@@ -185,6 +185,8 @@ _METHODS = {
     "clip": lambda s, min=None, max=None: ew.clip(s, min, max),
     "astype": _astype,
     "copy": lambda s: ew.copy(s),
+    "conj": lambda s: ew.conjugate(s),
+    "conjugate": lambda s: ew.conjugate(s),
     "argmax": lambda s, axis=None: np.argmax(full_unwrap(s), axis=axis),
     "argmin": lambda s, axis=None: np.argmin(full_unwrap(s), axis=axis),
     "tolist": _refuse("a Python list"),
@@ -199,6 +201,8 @@ _PROPERTIES = {
     "T": lambda s: shape.transpose(s),
     "mT": lambda s: shape.swapaxes(s, -1, -2),
     "at": lambda s: IndexHelper(s),
+    "real": lambda s: ew.real(s),
+    "imag": lambda s: ew.imag(s),
 }
 
 

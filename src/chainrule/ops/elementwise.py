@@ -272,6 +272,10 @@ def _sinc_derivative_impl(x, n):
     Elsewhere, Leibniz on sin(πx) · (πx)^{-1}: Σ_j C(n,j) π^j sin(πx + jπ/2) · (-1)^{n-j}
     (n-j)! / (π x^{n-j+1}), with sin(πx) from x reduced exactly modulo 2.
     """
+    if np.iscomplexobj(x):
+        raise TypeError("the derivative of numpy.sinc is implemented for real x only (its "
+                        "series near 0 is real); differentiate sin(πz)/(πz) written out for "
+                        "complex z")
     dt = _float_dtype(x)
     x = np.asarray(x, dtype=np.float64)
     n = int(n)

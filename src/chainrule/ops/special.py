@@ -139,6 +139,7 @@ def _logit_impl(p):
     # log(p / (1 - p)); near ½ as log1p((2p - 1)/(1 - p)), exact there. -inf at 0, inf at 1,
     # NaN outside [0, 1], silently (SciPy's values).
     p = np.asarray(p)
+    _refuse_complex(p)
     if p.dtype.kind != "f":
         p = p.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -165,8 +166,17 @@ _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
 # ---- plumbing: compute in float64, return in the argument's floating dtype -------------------
+def _refuse_complex(x):
+    if np.iscomplexobj(x):
+        raise TypeError("chainrule's special functions (erf, gamma, ndtr, logit ...) are "
+                        "computed for real arguments only, and this one was given a complex "
+                        "array; pass np.real(z) explicitly if the real part is what you mean")
+
+
 def _f64(x):
-    """``x`` as a float64 array, and the floating dtype the result should have."""
+    """``x`` as a float64 array, and the floating dtype the result should have (a complex
+    ``x`` is refused: the float64 conversion would silently drop its imaginary part)."""
+    _refuse_complex(x)
     dt = getattr(x, "dtype", None)
     if dt is None or dt.kind != "f":
         dt = np.dtype(np.float64)

@@ -22,6 +22,7 @@ from ..ops.dispatch import UFUNCS as _UFUNCS
 from ..ops.dtypes import convert as _convert
 from . import (  # noqa: F401  (each registers the NumPy names it implements)
     creation,
+    eigen,
     indexing,
     linalg,
     manipulation,

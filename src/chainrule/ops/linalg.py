@@ -680,6 +680,45 @@ eigh_packed.defvjp(_eigh_vjp)
 eigh_packed.defjvp(_eigh_jvp)
 
 
+def _eig_impl(a):
+    w, v = np.linalg.eig(a)
+    return np.concatenate([w[..., None, :], v], axis=-2)
+
+
+def _eig_parts(p):
+    return p[..., 0, :], p[..., 1:, :]
+
+
+def _eig_jvp(t, ans, a):
+    # P = V⁻¹ Ȧ V:  ẇ = diag(P),  V̇₀ = V (F ∘ P),  V̇ = V̇₀ - V diag(Re diag(Vᴴ V̇₀))
+    w, v = _eig_parts(ans)
+    p = solve(v, matmul(t, v))
+    dv = matmul(v, _gaps_inverse(w) * p)
+    dv = dv - v * _row(_re(sum(_conj(v) * dv, axis=-2)))
+    return concatenate([_row(_diag_part(p)), dv], axis=-2)
+
+
+def _eig_vjp(g, ans, a):
+    # V̄₀ = V̄ - conj(V) diag(Re diag(Vᵀ V̄));  Ā = V⁻ᵀ (diag(w̄) + F ∘ (Vᵀ V̄₀)) Vᵀ
+    w, v = _eig_parts(ans)
+    gw, gv = _eig_parts(g)
+    gv = gv - _conj(v) * _row(_re(sum(v * gv, axis=-2)))
+    inner = _masked(_row(gw), "eye") + _gaps_inverse(w) * matmul(_mT(v), gv)
+    return solve(_mT(v), matmul(inner, _mT(v)))
+
+
+eig_packed = prim(_eig_impl, "eig")
+"""Eigenvalues w and unit eigenvectors V of a general square matrix, A = V diag(w) V⁻¹,
+packed as [wᵀ; V] (..., n+1, n) (complex unless NumPy found them all real). ẇ = diag(V⁻¹ Ȧ V),
+V̇ = V (F ∘ (V⁻¹ Ȧ V)) with F_ij = 1/(w_j - w_i), then made orthogonal to each v_i's length
+(Re v_iᴴ v̇_i = 0, as NumPy's unit columns); each v_i's phase e^{iθ} is free, and the
+derivative is that of JAX's choice (no change of phase beyond V̇₀), so only phase-invariant
+functions of V are well defined. Repeated eigenvalues: F_ij = 0 (finite; exact for the
+eigenvalues)."""
+eig_packed.defvjp(_eig_vjp)
+eig_packed.defjvp(_eig_jvp)
+
+
 def _svd_impl(a):
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     if u.shape[-2] >= vh.shape[-1]:

@@ -182,3 +182,18 @@ RULES["eigh"].real_only = ("complex eigenvectors have a free phase (LAPACK's is 
                            "derivative's gauge): checked through phase-invariant functions "
                            "in tests/ops/test_complex.py")
 RULES["svd"].real_only = RULES["eigh"].real_only
+
+
+def real_spectrum(rng, shape):
+    """A non-symmetric matrix with real eigenvalues well apart: W diag(λ) W⁻¹ with W
+    well conditioned (real eigenvectors: unique up to sign, so finite differences of V
+    are well defined)."""
+    *batch, n, _ = shape
+    w = wellcond(rng, shape)
+    lam = _spread(rng, batch, n, -n, n)
+    return (w * lam[..., None, :]) @ np.linalg.inv(w)
+
+
+RULES["eig"] = Entry(
+    _squares(real_spectrum, [(1, 1), (2, 2), (3, 3), (2, 3, 3)]),
+    real_only=RULES["eigh"].real_only)

@@ -519,7 +519,7 @@ real_part.deflinear(lambda g, ans, x: g)
 imag_part = prim(np.imag, "imag")
 """Im z (NumPy's ``imag``; zeros on real arrays), real-linear: ȧ = Im ȧ_z; ā_z = -i ā
 (L depends on y = Im z, and ā_z = ∂L/∂x - i ∂L/∂y)."""
-imag_part.deflinear(lambda g, ans, x: g * -1j)
+imag_part.deflinear(lambda g, ans, x: g * -1j if _is_complex(x) else g * 0.0)
 
 
 def _angle_impl(z, deg=False):
@@ -528,8 +528,10 @@ def _angle_impl(z, deg=False):
 
 def _angle_factor(x, deg):
     """b = -i conj(z)/|z|² = -i/z, so ȧ = Re(b ż) = Im(ż/z) and ā_z = ā b; 0 at z = 0 (as
-    ``arctan2`` at the origin). On a real x it is imaginary, so the real part is 0: the
-    angle of a real number is piecewise constant (0 or π)."""
+    ``arctan2`` at the origin). On a real x it is 0: the angle of a real number is
+    piecewise constant (0 or π)."""
+    if not _is_complex(x):
+        return 0.0
     b = conjugate(x) * -1j / _safe_denominator(real_part(x * conjugate(x)))
     return b * _TO_DEG if deg else b
 
@@ -630,7 +632,14 @@ dispatch.passthrough(
     np.invert, np.left_shift, np.right_shift,
     np.isposinf, np.isneginf, np.isreal, np.iscomplex,
 )
-dispatch.function(np.angle, angle)
+def _np_angle(z, deg=False):
+    # Real input: 0 or π, piecewise constant (a plain array, as before); complex: the rule.
+    if isinstance(z, Tracer) and _is_complex(z):
+        return angle(z, deg=deg)
+    return np.angle(full_unwrap(z), deg=deg)
+
+
+dispatch.function(np.angle, _np_angle)
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "negative", "reciprocal", "power",

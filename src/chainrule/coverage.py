@@ -48,7 +48,7 @@ MISSING = "differentiable, no rule yet"
 # Differentiable (on real floating arrays): each must have a rule in both modes.
 _DIFFERENTIABLE = {
     "elementwise": """
-        abs absolute acos acosh add arccos arccosh arcsin arcsinh arctan arctan2 arctanh asin
+        abs absolute acos acosh add angle arccos arccosh arcsin arcsinh arctan arctan2 arctanh asin
         asinh atan atan2 atanh cbrt conj conjugate copysign cos cosh deg2rad degrees divide
         divmod exp exp2 expm1 fabs float_power fmax fmin fmod frexp hypot i0 ldexp log log10
         log1p log2 logaddexp logaddexp2 maximum minimum mod modf multiply nan_to_num negative
@@ -80,9 +80,9 @@ _DIFFERENTIABLE = {
     "weighted counts (in weights=)": """
         bincount histogram histogram2d histogramdd""",
     "numpy.linalg": """
-        linalg.cholesky linalg.cond linalg.cross linalg.det linalg.diagonal linalg.eigh
-        linalg.eigvalsh linalg.inv linalg.lstsq linalg.matmul linalg.matrix_norm
-        linalg.matrix_power linalg.matrix_transpose linalg.multi_dot linalg.norm
+        linalg.cholesky linalg.cond linalg.cross linalg.det linalg.diagonal linalg.eig
+        linalg.eigvals linalg.eigh linalg.eigvalsh linalg.inv linalg.lstsq linalg.matmul
+        linalg.matrix_norm linalg.matrix_power linalg.matrix_transpose linalg.multi_dot linalg.norm
         linalg.outer linalg.pinv linalg.qr linalg.slogdet linalg.solve linalg.svd
         linalg.svdvals linalg.tensordot linalg.tensorinv linalg.tensorsolve linalg.trace
         linalg.vecdot linalg.vector_norm""",
@@ -103,7 +103,7 @@ _NON_DIFFERENTIABLE = {
         triu_indices_from mask_indices linalg.matrix_rank""",
     "piecewise constant (derivative 0 almost everywhere)": """
         sign floor ceil trunc rint fix round around floor_divide spacing heaviside""",
-    "zero or piecewise constant on real input": "imag angle",
+    "zero on real input (differentiable on complex input, docs/complex.md)": "imag",
     "integer and bitwise arithmetic": """
         bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_invert bitwise_count invert
         left_shift right_shift bitwise_left_shift bitwise_right_shift gcd lcm packbits
@@ -128,8 +128,8 @@ _NON_DIFFERENTIABLE = {
 
 # Not supported, and why (a traced argument raises NoRuleError naming the function).
 _UNSUPPORTED = {
-    "complex results (chainrule differentiates real arrays); linalg.eigh for symmetric "
-    "matrices": "linalg.eig linalg.eigvals roots sort_complex",
+    "not yet written for complex results (linalg.eig is differentiable: roots are the "
+    "eigenvalues of the companion matrix)": "roots sort_complex",
     "Python callback applied to plain values (write the loop, or use chainrule "
     "functions in it)": "apply_along_axis apply_over_axes piecewise frompyfunc vectorize",
     "writes in place; use the out-of-place x.at[idx].set(v)": """

@@ -48,7 +48,7 @@ def _fname(f: Callable) -> str:
 
 
 def _as_float_leaf(x: Any, where: Callable[[], str]) -> Any:
-    """A differentiable leaf: a real floating array (or a tracer of an outer transform).
+    """A differentiable leaf: a floating or complex array (or a tracer of an outer transform).
 
     ``where`` builds the leaf's description for the error message (only on failure).
     """
@@ -60,12 +60,13 @@ def _as_float_leaf(x: Any, where: Callable[[], str]) -> Any:
         if not isinstance(x, (bool, int, np.bool_, np.integer)):
             x = np.asarray(x)
         dtype = np.asarray(x).dtype
-    if dtype is None or dtype.kind != "f":
+    if dtype is None or (dtype.kind != "f" and dtype.kind != "c"):
         what = "None" if dtype is None else f"dtype {dtype}"
         hint = (" (a Python int: write 3.0 instead of 3, or pass np.float64(x))"
                 if isinstance(x, int) and not isinstance(x, bool) else "")
         raise TypeError(
-            f"{where()} has {what}{hint}; only real floating arguments can be differentiated. "
+            f"{where()} has {what}{hint}; only floating (real or complex) arguments can be "
+            "differentiated. "
             "Convert it with x.astype(float), or leave it out of argnums if it is data.")
     return x
 
@@ -96,7 +97,7 @@ class _Wrapped:
         for a in argnums:
             leaves, td = _tree.flatten(args[a])
             for k, x in enumerate(leaves):  # float arrays (the usual case) pass as they are
-                if x.__class__ is not np.ndarray or x.dtype.kind != "f":
+                if x.__class__ is not np.ndarray or x.dtype.kind != "f":  # complex: here
                     leaves[k] = _as_float_leaf(
                         x, lambda a=a, k=k: _describe(transform, fname, args, a, k))
             self.leaves.append(leaves)
@@ -283,7 +284,19 @@ def _protect_saved(trace: ReverseTrace, vjp_fn: Callable) -> None:
     weakref.finalize(vjp_fn, restore)
 
 
-def _scalar_seed(out: Any, f: Callable, name: str, has_aux: bool) -> Any:
+def _holomorphic_inputs(wrapped: _Wrapped, name: str, f: Callable) -> None:
+    """holomorphic=True differentiates complex inputs only (JAX's rule)."""
+    for leaves in wrapped.leaves:
+        for x in leaves:
+            dt = _shape_dtype(x)[1]
+            if dt.kind != "c":
+                raise TypeError(f"{name}({_fname(f)}, holomorphic=True): an input has dtype "
+                                f"{dt}; holomorphic differentiation needs complex inputs "
+                                "(pass x.astype(complex), or drop holomorphic=True).")
+
+
+def _scalar_seed(out: Any, f: Callable, name: str, has_aux: bool,
+                 holomorphic: bool = False) -> Any:
     if isinstance(out, (tuple, list, dict)):
         hint = ("; if the extra outputs are auxiliary data, use has_aux=True and return "
                 "(loss, aux)" if isinstance(out, tuple) and not has_aux else "")
@@ -296,20 +309,28 @@ def _scalar_seed(out: Any, f: Callable, name: str, has_aux: bool) -> Any:
             f"output has shape {shape}. For a non-scalar output use jacrev/jacfwd (the full "
             "Jacobian), vjp (a vector-Jacobian product), or elementwise_grad (the gradient "
             "of the sum), or reduce it (e.g. .sum()) first.")
-    if dtype.kind != "f":
+    if holomorphic:
+        if dtype.kind != "c":
+            raise TypeError(f"{name}({_fname(f)}, holomorphic=True): the output has dtype "
+                            f"{dtype}; holomorphic differentiation needs a complex output.")
+    elif dtype.kind == "c":
+        raise TypeError(f"{name}({_fname(f)}): the output has dtype {dtype}; grad needs a real "
+                        "output. For f'(z) of a holomorphic f pass holomorphic=True (autograd's "
+                        "holomorphic_grad); for a real loss take its real part or abs first.")
+    elif dtype.kind != "f":
         raise TypeError(f"{name}({_fname(f)}): the output has dtype {dtype}; grad needs a real "
                         "floating output (an integer or boolean output has no derivative).")
     return np.ones(shape, dtype)
 
 
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
-                   has_aux: bool = False) -> Callable:
+                   has_aux: bool = False, holomorphic: bool = False) -> Callable:
     """``f``'s value and its gradient: ``(value, grad)``, or ``((value, aux), grad)``."""
-    return _value_and_grad(f, argnums, has_aux, "value_and_grad")
+    return _value_and_grad(f, argnums, has_aux, "value_and_grad", holomorphic)
 
 
 def _value_and_grad(f: Callable, argnums: int | Sequence[int], has_aux: bool,
-                    name: str) -> Callable:
+                    name: str, holomorphic: bool = False) -> Callable:
     nums_for: dict[int, tuple[int, ...]] = {}  # argnums normalised, by number of arguments
 
     @functools.wraps(f)
@@ -317,8 +338,10 @@ def _value_and_grad(f: Callable, argnums: int | Sequence[int], has_aux: bool,
         nums = nums_for.get(len(args))
         if nums is None:
             nums = nums_for[len(args)] = _argnums_tuple(argnums, len(args), _fname(f))
+        if holomorphic:
+            _holomorphic_inputs(_Wrapped(name, f, args, nums), name, f)
         out, fn, aux = _vjp(f, args, kwargs, nums, has_aux, name, once=True)
-        seed = _scalar_seed(out, f, name, has_aux)
+        seed = _scalar_seed(out, f, name, has_aux, holomorphic)
         grads = fn(seed)
         g = grads if not isinstance(argnums, (int, np.integer)) else grads[0]
         return ((out, aux), g) if has_aux else (out, g)
@@ -326,14 +349,20 @@ def _value_and_grad(f: Callable, argnums: int | Sequence[int], has_aux: bool,
     return value_and_grad_f
 
 
-def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+         holomorphic: bool = False) -> Callable:
     """The gradient of a real scalar function: ``grad(f)(x)`` has x's structure, shape, dtype.
 
     ``argnums`` picks the differentiated positional arguments (an int, or a tuple for a
     tuple of gradients). With ``has_aux=True``, ``f`` returns ``(loss, aux)`` and the
     result is ``(grad, aux)``. An output that does not depend on the argument gives zeros.
+
+    Complex inputs (docs/complex.md): for a real ``f`` of z = x + iy the gradient is
+    ∂f/∂x - i ∂f/∂y (autograd's and JAX's convention; step along its conjugate to ascend).
+    ``holomorphic=True`` (JAX's spelling): ``f`` is complex-valued and holomorphic in
+    complex inputs, and the result is f'(z).
     """
-    vg = _value_and_grad(f, argnums, has_aux, "grad")
+    vg = _value_and_grad(f, argnums, has_aux, "grad", holomorphic)
 
     @functools.wraps(f)
     def grad_f(*args: Any, **kwargs: Any) -> Any:
@@ -435,16 +464,27 @@ def _basis(shape: tuple[int, ...], dtype: Any) -> Any:
         yield eye[i].reshape(shape)
 
 
-def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = False) -> Callable:
     """The Jacobian by forward mode: one JVP per input entry.
 
     The result has shape ``out.shape + in.shape``; for pytree outputs, the output's
-    structure holds those arrays, and with a tuple ``argnums`` each holds a tuple.
+    structure holds those arrays, and with a tuple ``argnums`` each holds a tuple. Complex
+    inputs need ``holomorphic=True`` (the entries are then ∂f_i/∂z_j), as in JAX.
     """
     @functools.wraps(f)
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), _fname(f))
         wrapped = _Wrapped("jacfwd", f, args, nums)
+        if holomorphic:
+            _holomorphic_inputs(wrapped, "jacfwd", f)
+        else:
+            for leaves in wrapped.leaves:
+                for x in leaves:
+                    if _shape_dtype(x)[1].kind == "c":
+                        raise TypeError(
+                            f"jacfwd({_fname(f)}): an input is complex; a Jacobian over "
+                            "complex inputs is defined for holomorphic functions: pass "
+                            "holomorphic=True, or use jvp/vjp (or jacrev of a real output).")
         flat = [(k, j) for k, leaves in enumerate(wrapped.leaves) for j in range(len(leaves))]
         per_input: list[list[Any]] = []  # [input leaf] -> output tangents per basis vector
         out_def = out_values = None
@@ -468,21 +508,32 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     return jac_f
 
 
-def jacrev(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = False) -> Callable:
     """The Jacobian by reverse mode: one VJP per output entry over a single tape.
 
-    Same layout as :func:`jacfwd`: ``out.shape + in.shape``.
+    Same layout as :func:`jacfwd`: ``out.shape + in.shape``. A complex output needs
+    ``holomorphic=True`` (JAX's rule); a real output of complex inputs has rows
+    ∂f_i/∂x - i ∂f_i/∂y, as :func:`grad`.
     """
     @functools.wraps(f)
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums_tuple(argnums, len(args), _fname(f))
         wrapped = _Wrapped("jacrev", f, args, nums)
+        if holomorphic:
+            _holomorphic_inputs(wrapped, "jacrev", f)
         out, fn, _ = _vjp(f, args, kwargs, nums, False, "jacrev", wrapped=wrapped)
         out_values, out_def = _tree.flatten(out)
         per_output: list[list[Any]] = []  # [output leaf] -> flat input grads per basis vector
         for i, o in enumerate(out_values):
             shape, dtype = _shape_dtype(o)
-            if not np.issubdtype(dtype, np.floating):
+            if holomorphic and dtype.kind != "c":
+                raise TypeError(f"jacrev({_fname(f)}, holomorphic=True): output {i} has dtype "
+                                f"{dtype}; holomorphic differentiation needs complex outputs.")
+            if dtype.kind == "c" and not holomorphic:
+                raise TypeError(f"jacrev({_fname(f)}): output {i} is complex ({dtype}); pass "
+                                "holomorphic=True for a holomorphic function, or differentiate "
+                                "its real and imaginary parts separately.")
+            if not np.issubdtype(dtype, np.floating) and dtype.kind != "c":
                 raise TypeError(f"jacrev({_fname(f)}): output {i} has dtype {dtype}; only "
                                 "real floating outputs have a Jacobian.")
             rows = []

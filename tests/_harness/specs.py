@@ -93,6 +93,24 @@ class Entry:
     specs: list
     static: tuple = ()
     variadic: bool = False
+    real_only: str = ""
+    """Why this primitive is checked on real arguments only (NumPy defines it for reals, or
+    orders complex numbers lexicographically ...); empty: the sweep checks complex inputs
+    too (tests/ops/complexcheck.py)."""
+    to_complex: Callable | None = None
+    """``to_complex(rng, x) -> z``: how a complex argument is drawn around a real draw
+    (a Hermitian matrix for eigh ...); None: x + i·N(0, ¼)."""
+
+
+NUMPY_REAL = "NumPy defines this ufunc for real arguments only (TypeError on complex)"
+SPECIAL_REAL = ("chainrule's special functions are computed for real arguments only (a "
+                "complex argument is a TypeError, tests/ops/test_complex.py)")
+
+
+def real_only(entry: Entry, why: str) -> Entry:
+    """``entry`` marked as checked on real arguments only, for the reason ``why``."""
+    entry.real_only = why
+    return entry
 
 
 def realize(name: str, s: Spec) -> Case:

@@ -163,3 +163,37 @@ RULES = {
                                    spec("UPLO=U,2x3x3", D((2, 3, 3), sym), UPLO="U")]),
     "svd": Entry([spec(_label(s), D(s, wellcond)) for s in RECT]),
 }
+
+
+def _hermitian(rng, x):
+    """A Hermitian matrix around the real symmetric x: x + i (Y - Yᵀ)/2 (eigh, cholesky)."""
+    y = 0.5 * rng.standard_normal(np.shape(x))
+    return x + 0.5j * (y - np.swapaxes(y, -1, -2))
+
+
+def _hermitian_pd(rng, x):
+    """A Hermitian positive definite matrix around the real SPD x (a small skew part)."""
+    y = 0.2 * rng.standard_normal(np.shape(x))
+    return x + 0.5j * (y - np.swapaxes(y, -1, -2))
+
+
+RULES["cholesky"].to_complex = _hermitian_pd
+RULES["eigh"].real_only = ("complex eigenvectors have a free phase (LAPACK's is not the "
+                           "derivative's gauge): checked through phase-invariant functions "
+                           "in tests/ops/test_complex.py")
+RULES["svd"].real_only = RULES["eigh"].real_only
+
+
+def real_spectrum(rng, shape):
+    """A non-symmetric matrix with real eigenvalues well apart: W diag(λ) W⁻¹ with W
+    well conditioned (real eigenvectors: unique up to sign, so finite differences of V
+    are well defined)."""
+    *batch, n, _ = shape
+    w = wellcond(rng, shape)
+    lam = _spread(rng, batch, n, -n, n)
+    return (w * lam[..., None, :]) @ np.linalg.inv(w)
+
+
+RULES["eig"] = Entry(
+    _squares(real_spectrum, [(1, 1), (2, 2), (3, 3), (2, 3, 3)]),
+    real_only=RULES["eigh"].real_only)

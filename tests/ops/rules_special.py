@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from _harness.specs import D, Entry, spec, unary
+from _harness.specs import SPECIAL_REAL, D, Entry, real_only, spec, unary
 
 
 def _both_signs(lo, hi):
@@ -36,6 +36,6 @@ def _bessel() -> Entry:
 
 
 RULES = {
-    "i0": _bessel(),
-    "i1": _bessel(),
+    "i0": real_only(_bessel(), SPECIAL_REAL),
+    "i1": real_only(_bessel(), SPECIAL_REAL),
 }

@@ -15,12 +15,23 @@ COMPLEX_PATHS = {
 
 
 @pytest.mark.parametrize("path", sorted(COMPLEX_PATHS))
-def test_a_complex_target_raises_instead_of_a_silent_zero(path):
-    """d/dx Re(sum(complex(x))) = 1 per entry; chainrule cannot represent it yet, so it
-    must say so (TypeError naming the complex dtype), never return zeros."""
+def test_a_complex_target_differentiates_exactly_never_a_silent_zero(path):
+    """d/dx Re(Σ (1 + 2i)·complex(x)) = 1 per entry and d/dx Im(...) = 2: complex is a
+    differentiable dtype (docs/complex.md), on every conversion path."""
     f = COMPLEX_PATHS[path]
-    with pytest.raises(TypeError, match="complex128.*real arrays"):
-        cr.grad(lambda x: f(x).sum().real)(np.ones(2))
+    x = np.array([0.5, -1.5])
+    np.testing.assert_allclose(cr.grad(lambda v: ((1 + 2j) * f(v)).sum().real)(x), [1.0, 1.0])
+    np.testing.assert_allclose(cr.grad(lambda v: ((1 + 2j) * f(v)).sum().imag)(x), [2.0, 2.0])
+
+
+def test_complex_to_real_keeps_the_real_part_with_numpys_warning():
+    """z.astype(float) = Re z, with NumPy's ComplexWarning (as NumPy and HIPS autograd);
+    its gradient is that of Re: d/dz Σ Re(z)² = 2 Re z (∂/∂x - i ∂/∂y)."""
+    z = np.array([1.0 + 2.0j, -0.5 + 3.0j])
+    with pytest.warns(np.exceptions.ComplexWarning):
+        g = cr.grad(lambda v: (v.astype(np.float64) ** 2).sum())(z)
+    assert g.dtype == np.complex128
+    np.testing.assert_allclose(g, 2 * z.real)
 
 
 def test_a_floating_target_keeps_the_derivative():

@@ -24,6 +24,12 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from _harness.complexcheck import (
+    check_complex_first_order,
+    check_complex_second_order,
+    complexify,
+    plain_complex,
+)
 from _harness.modes import both_modes
 from _harness.rulecheck import (
     ALL_CHECKS,
@@ -176,6 +182,10 @@ RULES: dict[str, Entry] = {
     "at_set": Entry(at_sets(), static=(2,)),
     "at_add": Entry(at_adds(), static=(2,)),
     # products
+    # complex parts
+    "real": Entry(unary()),
+    "imag": Entry(unary()),
+    "angle": Entry(unary(nonzero) + [spec("deg", D((3, 2), nonzero), deg=True)]),
     "matmul": Entry([spec(f"{_label(a)}@{_label(b)}", D(a), D(b)) for a, b in MATMUL_SHAPES]
                     + [spec("fixed-left", _fixed(np.ones((2, 3))), D((3, 2))),
                        spec("fixed-right", D((2, 3)), _fixed(np.arange(3.0)))]),
@@ -192,6 +202,26 @@ for _path in sorted(pathlib.Path(__file__).parent.glob("rules_*.py")):
 CASES = [realize(name, s) for name, entry in RULES.items() if name in REGISTRY
          for s in entry.specs]
 CASE_IDS = [c.id for c in CASES]
+
+
+def _complex_cases() -> list[Case]:
+    """Every case of every entry not marked ``real_only``, with its differentiated arguments
+    complex; and, for cases with several, the first kept real (a real input meeting complex
+    ones)."""
+    out = []
+    for c in CASES:
+        entry = RULES[c.name]
+        if entry.real_only or not c.diff:
+            continue
+        make = entry.to_complex or plain_complex
+        out.append(complexify(c, make))
+        if len(c.diff) > 1:
+            out.append(complexify(c, make, real_args=c.diff[:1]))
+    return out
+
+
+COMPLEX_CASES = _complex_cases()
+COMPLEX_IDS = [c.id for c in COMPLEX_CASES]
 
 
 # ---- the registry and the table agree -------------------------------------------------------
@@ -278,6 +308,29 @@ def test_dot_product_identity(case):
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_second_order(case):
     check_second_order(case)
+
+
+# ---- complex inputs: finite differences in the real and the imaginary directions ----------
+
+@pytest.mark.parametrize("case", COMPLEX_CASES, ids=COMPLEX_IDS)
+def test_complex_first_order(case):
+    check_complex_first_order(case)
+
+
+@pytest.mark.parametrize("case", COMPLEX_CASES, ids=COMPLEX_IDS)
+def test_complex_second_order(case):
+    check_complex_second_order(case)
+
+
+def test_every_real_only_entry_says_why():
+    """A primitive left out of the complex sweep is named with its reason, and the sweep
+    covers the rest (most of the registry)."""
+    flagged = {n: e.real_only for n, e in RULES.items() if e.real_only}
+    for name, why in flagged.items():
+        assert len(why) > 10, f"{name}: real_only needs a reason, not {why!r}"
+    checked = {c.name for c in COMPLEX_CASES}
+    assert checked | set(flagged) >= set(REGISTRY), sorted(set(REGISTRY) - checked - set(flagged))
+    assert len(checked) > len(flagged)
 
 
 # ---- float32 in, float32 out ----------------------------------------------------------------

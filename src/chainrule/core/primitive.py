@@ -8,9 +8,24 @@ side:
 * ``p.defvjp(rule_0, rule_1, ...)`` — reverse mode. ``rule_i(ā, ans, *args, **kw)``
   returns the cotangent (adjoint) of argument ``i`` given the output's adjoint ``ā``.
 * ``p.defdiagonal(rule_0, ...)`` — both at once, where ∂out/∂arg_i is diagonal
-  (elementwise): ā·∂ and ȧ·∂ are the same function of the incoming derivative.
-* ``p.deflinear(vjp_0, ...)`` — for a primitive linear in each differentiable argument:
-  the VJPs (transposes) are given, each JVP is the primitive applied to the tangent.
+  (elementwise; any symmetric Jacobian, such as softmax's, qualifies too): ā·∂ and ȧ·∂
+  are the same function of the incoming derivative.
+* ``p.deflinear(vjp_0, ...)`` — for a primitive linear in each differentiable argument
+  separately (reshape, sum, getitem, matmul in each factor; not ``add``, which is affine
+  in each): the VJPs (transposes) are given, each JVP is the primitive applied to the
+  tangent.
+
+Complex values (docs/complex.md). A cotangent of a complex value w = p + iq is
+c = ∂L/∂p - i ∂L/∂q (autograd's and JAX's convention): it pairs with a tangent as
+Re Σ c·ẇ, so a VJP is the plain transpose of the JVP, never a conjugate transpose. Hence
+a holomorphic f has ā_z = ā f'(z) and ȧ = ȧ_z f'(z), and one ``defdiagonal`` rule
+``d * f'(z)`` serves both modes on complex input exactly as on real input; no conjugation
+is applied by the engine. A real-valued function of z (|z|, arg z, Re, Im) has
+ȧ = Re(b ż) and ā_z = ā b for one complex factor b, so its diagonal rule returns
+``d * b`` and the fitting step (:mod:`chainrule.core.unbroadcast`) keeps the real part of
+a complex derivative fitted to a real value (for the tangent: Re(b ż); for the cotangent
+of a real input reaching complex outputs: Re(ā a)). Only non-holomorphic complex-valued
+rules (``conjugate``) need their own, conjugating, rule.
 
 ``None`` in place of a rule marks that argument as not differentiable. Rules are written
 with chainrule's own operations, so a rule applied to traced values is itself traced:

@@ -6,6 +6,13 @@ cotangent down to an argument's shape, ``broadcast_to`` expands a tangent up to 
 output's shape, ``cast`` restores the floating dtype (a float32 model keeps float32
 derivatives). The three are primitives, each the other's derivative, so fitting is
 differentiable to any order.
+
+Complex values (docs/complex.md): a complex derivative fitted to a *real* value keeps its
+real part. That is the whole of the complex chain rule at a real input: with the cotangent
+convention c = ∂L/∂x - i ∂L/∂y (autograd's and JAX's), a real input x reaching a complex
+output through w = a·x has ∂L/∂x = Re(c·a); and a real output's tangent is the real part of
+the complex product a rule computes (|z|: ȧ = Re(conj(z) ż)/|z|). A real derivative
+fitted to a complex value is embedded (imaginary part 0).
 """
 
 from __future__ import annotations
@@ -65,11 +72,15 @@ broadcast_to = Primitive(_broadcast_to_impl, "broadcast_to")
 
 
 def _cast_impl(x: Any, dtype: Any) -> Any:
-    return np.asarray(x).astype(dtype, copy=False)
+    x = np.asarray(x)
+    if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        x = x.real  # complex -> real keeps the real part (no ComplexWarning: on purpose)
+    return x.astype(dtype, copy=False)
 
 
 cast = Primitive(_cast_impl, "cast")
-"""``cast(x, dtype)``: change the floating dtype. ā_x = cast(ā, x.dtype)."""
+"""``cast(x, dtype)``: change the floating (or complex) dtype; complex -> real keeps the
+real part. ā_x = cast(ā, x.dtype) (real -> complex: Re ā; complex -> real: ā embedded)."""
 
 sum_to.defvjp(lambda g, ans, x, shape: broadcast_to(g, np.shape(x)), None)
 sum_to.defjvp(lambda t, ans, x, shape: sum_to(t, shape), None)
@@ -111,7 +122,7 @@ def fit(d: Any, like: Any, what: str) -> Any:
     try:
         dshape = d.shape
     except AttributeError:  # a rule returned a Python number
-        d = np.asarray(d, like.dtype)
+        d = _cast_impl(d, like.dtype)
         dshape = d.shape
     if dshape != like.shape:
         d = _fit_shape(d, like.shape, what)

@@ -20,6 +20,7 @@ from ..core import Tracer as _Tracer
 from ..ops.dtypes import convert as _convert
 from . import (  # noqa: F401  (each registers the NumPy names it implements)
     creation,
+    eigen,
     indexing,
     linalg,
     manipulation,

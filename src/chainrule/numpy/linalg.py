@@ -23,11 +23,13 @@ from ..ops import linalg as _la
 from ..ops.axes import ndim, normalize_axis, shape
 from ..ops.elementwise import absolute, power, sqrt, where
 from ..ops.linalg import (
+    abs_squared,
     eigh_packed,
     inv,
     logabsdet,
     qr_packed,
     qr_parts,
+    real_of,
     solve,
     svd_packed,
     svd_parts,
@@ -66,7 +68,8 @@ def slogdet(a):
 
 def _svd_triple(a):
     m, n = shape(a)[-2:]
-    return svd_parts(svd_packed(a), m, n)
+    u, s, vh = svd_parts(svd_packed(a), m, n)
+    return u, real_of(s), vh  # complex A: s is packed as complex, its imaginary part 0
 
 
 @implements(np.linalg.svd)
@@ -103,7 +106,7 @@ def eigh(a, UPLO="L"):
     gauge and degeneracy notes of the ``eigh`` primitive and docs/linalg.md."""
     UPLO = UPLO.upper()
     p = eigh_packed(a, UPLO=UPLO)
-    return np.linalg._linalg.EighResult(p[..., 0, :], p[..., 1:, :])
+    return np.linalg._linalg.EighResult(real_of(p[..., 0, :]), p[..., 1:, :])
 
 
 @implements(np.linalg.eigvalsh)
@@ -141,7 +144,7 @@ def qr(a, mode="reduced"):
 def _vector_norm(x, ord=2, axis=None, keepdims=False):  # noqa: A002 - NumPy's name
     """(Σ |x|^p)^(1/p) over ``axis`` (None: all); the gradient at x = 0 is 0."""
     if ord is None or ord == 2:
-        return _safe_sqrt(sum(x * x, axis=axis, keepdims=keepdims))
+        return _safe_sqrt(sum(abs_squared(x), axis=axis, keepdims=keepdims))
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
     if ord == np.inf:
@@ -186,7 +189,7 @@ def _zero_at_zero(x, value, axes):
 
 def _matrix_norm(x, ord, row, col, keepdims):  # noqa: A002 - NumPy's name
     if ord in (None, "fro", "f"):
-        out = _safe_sqrt(sum(x * x, axis=(row, col)))
+        out = _safe_sqrt(sum(abs_squared(x), axis=(row, col)))
     elif ord in ("nuc", 2, -2):
         s = svdvals(moveaxis(x, (row, col), (-2, -1)))
         red = sum(s, axis=-1) if ord == "nuc" else max(s, axis=-1) if ord == 2 else \
@@ -214,7 +217,7 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - NumPy's name
     n = ndim(x)
     if axis is None:
         if ord is None or (ord in ("f", "fro") and n == 2) or (ord == 2 and n == 1):
-            out = _safe_sqrt(sum(x * x))
+            out = _safe_sqrt(sum(abs_squared(x)))
             return reshape(out, (1,) * n) if keepdims else out
         if n == 1:
             axis = (0,)

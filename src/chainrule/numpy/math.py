@@ -139,37 +139,46 @@ def modf(x):
     return _ew.modf_fraction(x), _ew.trunc(x)
 
 
-def _refuse_complex(name, x):
-    if np.iscomplexobj(full_unwrap(x)):
-        raise TypeError(f"numpy.{name} of a complex traced value: chainrule differentiates "
-                        "real arrays only; split the value into real arrays yourself.")
+def _is_complex(x):
+    dt = getattr(x, "dtype", None)
+    return isinstance(x, complex) if dt is None else dt.kind == "c"
 
 
 @implements(np.real)
 def real(val):
-    """NumPy's ``real``: on a real array, the array itself (derivative 1)."""
+    """NumPy's ``real``: Re z (the primitive ``real_part``); a real array itself."""
     if not isinstance(val, Tracer):
         return np.real(val)
-    _refuse_complex("real", val)
-    return val
+    return _ew.real_part(val) if _is_complex(val) else val
 
 
 @implements(np.imag)
 def imag(val):
-    """NumPy's ``imag``: on a real array, zeros (a plain array: no derivative)."""
+    """NumPy's ``imag``: Im z (the primitive ``imag_part``); zeros for a real array (a plain
+    array: no derivative)."""
     if not isinstance(val, Tracer):
         return np.imag(val)
-    _refuse_complex("imag", val)
-    return np.zeros_like(full_unwrap(val))
+    return _ew.imag_part(val) if _is_complex(val) else np.zeros_like(full_unwrap(val))
 
 
 @implements(np.real_if_close)
 def real_if_close(a, tol=100):
-    """NumPy's ``real_if_close``: on a real array, the array itself."""
+    """NumPy's ``real_if_close``: Re z where every imaginary part is within ``tol`` machine
+    epsilons of 0 (decided on the values), else z; a real array itself."""
     if not isinstance(a, Tracer):
         return np.real_if_close(a, tol=tol)
-    _refuse_complex("real_if_close", a)
+    if _is_complex(a) and np.isrealobj(np.real_if_close(full_unwrap(a), tol=tol)):
+        return _ew.real_part(a)
     return a
+
+
+@implements(np.angle)
+def angle(z, deg=False):
+    """NumPy's ``angle``: arg z (the primitive ``angle``) of a complex value; of a real one,
+    0 or π, piecewise constant (a plain array)."""
+    if isinstance(z, Tracer) and _is_complex(z):
+        return _ew.angle(z, deg=deg)
+    return np.angle(full_unwrap(z), deg=deg)
 
 
 @implements(np.clip)

@@ -19,6 +19,7 @@ from ..ops import reduce, shape
 from ..ops.dtypes import convert
 from ..ops.index import check_index, getitem
 from ..ops.linalg import matmul
+from . import math as _math
 from . import statistics
 from .dispatch import FUNCTIONS, PASSTHROUGH, UFUNCS
 from .indexing import IndexHelper
@@ -208,6 +209,8 @@ _METHODS = {
     "clip": lambda s, min=None, max=None: ew.clip(s, min, max),
     "astype": _astype,
     "copy": lambda s: ew.copy(s),
+    "conj": lambda s: ew.conjugate(s),
+    "conjugate": lambda s: ew.conjugate(s),
     "argmax": lambda s, axis=None: np.argmax(full_unwrap(s), axis=axis),
     "argmin": lambda s, axis=None: np.argmin(full_unwrap(s), axis=axis),
     "tolist": _refuse("a Python list"),
@@ -222,6 +225,8 @@ _PROPERTIES = {
     "T": lambda s: shape.transpose(s),
     "mT": lambda s: shape.swapaxes(s, -1, -2),
     "at": lambda s: IndexHelper(s),
+    "real": lambda s: _math.real(s),
+    "imag": lambda s: _math.imag(s),
 }
 
 

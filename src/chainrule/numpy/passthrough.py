@@ -26,7 +26,7 @@ passthrough(
     np.floor, np.ceil, np.trunc, np.rint, np.fix, np.floor_divide, np.spacing,
     np.gcd, np.lcm, np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.bitwise_count,
     np.invert, np.left_shift, np.right_shift,
-    np.isposinf, np.isneginf, np.isreal, np.iscomplex, np.angle,
+    np.isposinf, np.isneginf, np.isreal, np.iscomplex,
     # shape queries
     np.shape, np.ndim, np.size,
     # linear algebra: a rank is an integer; a contraction path is a plan

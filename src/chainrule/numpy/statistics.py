@@ -80,7 +80,11 @@ def var(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa
     d = x - m
     if mask is not None:
         d = _ew.where(mask, d, 0)
-    return sum(d * d, axis=axis, keepdims=keepdims) / (
+    if d.dtype.kind == "c":  # NumPy's complex variance: the mean of |x - mean|², real
+        d2 = _ew.real_part(d * _ew.conjugate(d))
+    else:
+        d2 = d * d
+    return sum(d2, axis=axis, keepdims=keepdims) / (
         _masked_count(mask, x, axis, keepdims) - ddof)
 
 

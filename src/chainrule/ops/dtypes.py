@@ -1,15 +1,17 @@
 """One dtype-conversion policy for traced values (every ``astype``-like path uses it).
 
-* a real floating target is a cast: the derivative is kept (ā_x = ā cast back to x's dtype);
+* a real floating or complex target is a cast: the derivative is kept (ā_x = ā cast back
+  to x's dtype). Complex -> real keeps the real part, with NumPy's ``ComplexWarning`` (as
+  NumPy and HIPS autograd do; its derivative is that of ``real``); real -> complex embeds
+  (ā_x = Re ā). See docs/complex.md;
 * an integer or boolean target gives a plain array: its derivative is 0 (a step function),
   unless the caller computes *through* the integer values (a reduction with ``dtype=int``,
   ``concatenate(..., dtype=int)``), which passes ``keep_derivative=True`` and is refused;
-* a complex target raises ``TypeError``: chainrule differentiates real arrays, and the
-  imaginary part's derivative would otherwise be silently dropped.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -30,14 +32,12 @@ def convert(x: Any, dtype: Any, where: str, *, keep_derivative: bool = False) ->
     dtype = np.dtype(dtype)
     if not isinstance(x, Tracer):
         return np.asarray(x, dtype=dtype)
-    if dtype.kind == "c":
-        raise TypeError(f"{where} to {dtype} of a traced value: chainrule differentiates "
-                        "real arrays (complex support is not there yet), so the derivative "
-                        "of the imaginary part would be lost; keep a real floating dtype, "
-                        "or convert to complex outside grad/jvp/vjp")
     if x.dtype == dtype:
         return x
-    if dtype.kind == "f":
+    if dtype.kind == "f" or dtype.kind == "c":
+        if x.dtype.kind == "c" and dtype.kind == "f":
+            warnings.warn("Casting complex values to real discards the imaginary part",
+                          np.exceptions.ComplexWarning, stacklevel=3)
         return cast(x, dtype)
     if keep_derivative:
         raise TypeError(f"{where} with dtype={dtype} of a traced value would lose its "
@@ -48,14 +48,10 @@ def convert(x: Any, dtype: Any, where: str, *, keep_derivative: bool = False) ->
 
 
 def real_floating(dtype: Any, where: str) -> np.dtype:
-    """``dtype`` as a NumPy dtype, refusing a complex one (chainrule differentiates real
-    arrays): the check of a function whose result dtype is derived from its arguments."""
-    dtype = np.dtype(dtype)
-    if dtype.kind == "c":
-        raise TypeError(f"numpy.{where} to {dtype} of a traced value: chainrule differentiates "
-                        "real arrays; take the real part of the result outside grad, or keep "
-                        "a real dtype")
-    return dtype
+    """``dtype`` as a NumPy dtype (the check of a function whose result dtype is derived
+    from its arguments). Complex dtypes are differentiable too (docs/complex.md); the name
+    is kept for its callers."""
+    return np.dtype(dtype)
 
 
 def to_dtype(x: Any, dtype: Any) -> Any:

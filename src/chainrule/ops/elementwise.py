@@ -1,8 +1,21 @@
 """Elementwise primitives and their rules, one line each.
 
-Notation: ``g`` is the output's adjoint ā, ``t`` an argument's tangent ȧ, ``ans`` the output.
-Each VJP rule returns ā_x; each JVP rule returns x's share of ȧ_out. Broadcasting and
-dtype are fitted by the machine (:mod:`chainrule.core.unbroadcast`), so ``add``'s rules are ``g``.
+Notation: ``d`` is the incoming derivative — the output's adjoint ā in reverse mode, an
+argument's tangent ȧ in forward mode — and ``ans`` the output. Nearly every rule here is
+*diagonal* (``defdiagonal``): it multiplies ``d`` by ∂out/∂x entry by entry, and that one
+function is both the VJP (ā_x = ā ∂out/∂x) and the JVP (x's share of ȧ_out = ȧ_x ∂out/∂x).
+Broadcasting and dtype are fitted by the machine (:mod:`chainrule.core.unbroadcast`), so
+``add``'s rules are ``d``.
+
+Complex arguments (docs/complex.md): with the cotangent convention of autograd and JAX
+(ā = ∂L/∂x - i ∂L/∂y, a plain transpose, no conjugation), a holomorphic f has
+ā_z = ā f'(z) and ȧ = ȧ_z f'(z): the real rules serve unchanged (``exp``, ``sin``, ``log``,
+``power`` ...). A real-valued function of z (``absolute``, ``angle``, ``real``, ``imag``)
+has ȧ = Re(b ż) and ā_z = ā b for one complex factor b; its diagonal rule returns d·b and
+the machine keeps the real part of a derivative fitted to a real value. The ufuncs NumPy
+defines for real arguments only (``cbrt``, ``hypot``, ``arctan2``, ``logaddexp``, ``copysign``,
+the remainders ...) and the orderings (``maximum``, ``clip``: NumPy orders complex numbers
+lexicographically) are checked on real arguments only.
 
 Every real floating ufunc of NumPy is here: a primitive with both rules, or marked
 non-differentiable (comparisons, ``floor``, ``sign``, ``isnan`` ...: their derivative is 0
@@ -42,42 +55,41 @@ def _safe_denominator(d):
 
 # ---- arithmetic ------------------------------------------------------------------------
 add = Primitive(np.add, "add")
-add.defvjp(lambda g, ans, x, y: g,
-           lambda g, ans, x, y: g)
-add.defjvp(lambda t, ans, x, y: t,
-           lambda t, ans, x, y: t)
+add.defdiagonal(lambda d, ans, x, y: d,
+                lambda d, ans, x, y: d)
 
 subtract = Primitive(np.subtract, "subtract")
-subtract.defvjp(lambda g, ans, x, y: g,
-                lambda g, ans, x, y: -g)
-subtract.defjvp(lambda t, ans, x, y: t,
-                lambda t, ans, x, y: -t)
+subtract.defdiagonal(lambda d, ans, x, y: d,
+                     lambda d, ans, x, y: -d)
 
 multiply = Primitive(np.multiply, "multiply")
-multiply.defvjp(lambda g, ans, x, y: g * y,
-                lambda g, ans, x, y: g * x)
-multiply.defjvp(lambda t, ans, x, y: t * y,
-                lambda t, ans, x, y: x * t)
+"""x y: ā_x = ā y, ā_y = ā x; ȧ = ȧ_x y + x ȧ_y."""
+multiply.defdiagonal(lambda d, ans, x, y: d * y,
+                     lambda d, ans, x, y: d * x)
 
 divide = Primitive(np.divide, "divide")
-divide.defvjp(lambda g, ans, x, y: g / y,
-              lambda g, ans, x, y: -g * ans / y)
-divide.defjvp(lambda t, ans, x, y: t / y,
-              lambda t, ans, x, y: -t * ans / y)
+divide.defdiagonal(lambda d, ans, x, y: d / y,
+                   lambda d, ans, x, y: -d * ans / y)
 true_divide = divide
 
 negative = Primitive(np.negative, "negative")
-negative.defvjp(lambda g, ans, x: -g)
-negative.defjvp(lambda t, ans, x: -t)
+negative.defdiagonal(lambda d, ans, x: -d)
 
 reciprocal = Primitive(np.reciprocal, "reciprocal")
 """1/x: ȧ = -ȧ_x / x² = -ȧ_x ans²."""
-reciprocal.defvjp(lambda g, ans, x: -g * ans * ans)
-reciprocal.defjvp(lambda t, ans, x: -t * ans * ans)
+reciprocal.defdiagonal(lambda d, ans, x: -d * ans * ans)
+
+
+def _is_complex(x):
+    dt = getattr(x, "dtype", None)
+    return isinstance(x, complex) if dt is None else dt.kind == "c"
 
 
 def _log_base(x):
     # d(x^y)/dy = x^y log x; 0 where x <= 0 (the limit at x = 0 for y > 0; undefined below).
+    # A complex base: the principal log (NumPy's power is exp(y log x)), 0 at x = 0.
+    if _is_complex(x):
+        return log(where(full_unwrap(x) == 0, 1, x))
     return log(where(x > 0, x, 1))
 
 
@@ -85,59 +97,47 @@ power = Primitive(np.power, "power")
 """x^y: ā_x = ā y x^(y-1), ā_y = ā x^y log x. The y-derivative is taken as 0 where x ≤ 0
 (its limit at x = 0 for y > 0; a negative base has a real power only at integer y, where the
 y-derivative does not exist): as PyTorch and autograd at 0; they give NaN below 0."""
-power.defvjp(lambda g, ans, x, y: g * y * x ** (y - 1),
-             lambda g, ans, x, y: g * ans * _log_base(x))
-power.defjvp(lambda t, ans, x, y: t * y * x ** (y - 1),
-             lambda t, ans, x, y: t * ans * _log_base(x))
+power.defdiagonal(lambda d, ans, x, y: d * y * x ** (y - 1),
+                  lambda d, ans, x, y: d * ans * _log_base(x))
 
 
 square = Primitive(np.square, "square")
-square.defvjp(lambda g, ans, x: g * 2 * x)
-square.defjvp(lambda t, ans, x: t * 2 * x)
+square.defdiagonal(lambda d, ans, x: d * 2 * x)
 
 sqrt = Primitive(np.sqrt, "sqrt")
 """√x: ȧ = ȧ_x / (2√x); +inf at x = 0 (as JAX, PyTorch and autograd)."""
-sqrt.defvjp(lambda g, ans, x: g * 0.5 / ans)
-sqrt.defjvp(lambda t, ans, x: t * 0.5 / ans)
+sqrt.defdiagonal(lambda d, ans, x: d * 0.5 / ans)
 
 cbrt = Primitive(np.cbrt, "cbrt")
 """∛x: ȧ = ȧ_x / (3 ∛x²); +inf at x = 0 (as JAX and PyTorch)."""
-cbrt.defvjp(lambda g, ans, x: g / (3 * ans * ans))
-cbrt.defjvp(lambda t, ans, x: t / (3 * ans * ans))
+cbrt.defdiagonal(lambda d, ans, x: d / (3 * ans * ans))
 
 # ---- exponentials and logarithms ---------------------------------------------------------
 exp = Primitive(np.exp, "exp")
-exp.defvjp(lambda g, ans, x: g * ans)
-exp.defjvp(lambda t, ans, x: t * ans)
+exp.defdiagonal(lambda d, ans, x: d * ans)
 
 exp2 = Primitive(np.exp2, "exp2")
 """2^x: ȧ = ȧ_x 2^x ln 2."""
-exp2.defvjp(lambda g, ans, x: g * ans * _LN2)
-exp2.defjvp(lambda t, ans, x: t * ans * _LN2)
+exp2.defdiagonal(lambda d, ans, x: d * ans * _LN2)
 
 expm1 = Primitive(np.expm1, "expm1")
 """e^x - 1: ȧ = ȧ_x e^x (e^x itself, not ans + 1, which loses e^x for x ≪ 0)."""
-expm1.defvjp(lambda g, ans, x: g * exp(x))
-expm1.defjvp(lambda t, ans, x: t * exp(x))
+expm1.defdiagonal(lambda d, ans, x: d * exp(x))
 
 log = Primitive(np.log, "log")
-log.defvjp(lambda g, ans, x: g / x)
-log.defjvp(lambda t, ans, x: t / x)
+log.defdiagonal(lambda d, ans, x: d / x)
 
 log2 = Primitive(np.log2, "log2")
 """log₂ x: ȧ = ȧ_x / (x ln 2)."""
-log2.defvjp(lambda g, ans, x: g / (x * _LN2))
-log2.defjvp(lambda t, ans, x: t / (x * _LN2))
+log2.defdiagonal(lambda d, ans, x: d / (x * _LN2))
 
 log10 = Primitive(np.log10, "log10")
 """log₁₀ x: ȧ = ȧ_x / (x ln 10)."""
-log10.defvjp(lambda g, ans, x: g / (x * _LN10))
-log10.defjvp(lambda t, ans, x: t / (x * _LN10))
+log10.defdiagonal(lambda d, ans, x: d / (x * _LN10))
 
 log1p = Primitive(np.log1p, "log1p")
 """log(1 + x): ȧ = ȧ_x / (1 + x)."""
-log1p.defvjp(lambda g, ans, x: g / (1 + x))
-log1p.defjvp(lambda t, ans, x: t / (1 + x))
+log1p.defdiagonal(lambda d, ans, x: d / (1 + x))
 
 
 def _logaddexp_share(x, y, scale):
@@ -158,46 +158,36 @@ def _logaddexp_share(x, y, scale):
 
 logaddexp = Primitive(np.logaddexp, "logaddexp")
 """log(e^x + e^y): ā_x = ā σ(x - y), ā_y = ā σ(y - x) (see ``_logaddexp_share`` at ±inf)."""
-logaddexp.defvjp(lambda g, ans, x, y: g * _logaddexp_share(x, y, 1),
-                 lambda g, ans, x, y: g * _logaddexp_share(y, x, 1))
-logaddexp.defjvp(lambda t, ans, x, y: t * _logaddexp_share(x, y, 1),
-                 lambda t, ans, x, y: t * _logaddexp_share(y, x, 1))
+logaddexp.defdiagonal(lambda d, ans, x, y: d * _logaddexp_share(x, y, 1),
+                      lambda d, ans, x, y: d * _logaddexp_share(y, x, 1))
 
 logaddexp2 = Primitive(np.logaddexp2, "logaddexp2")
 """log₂(2^x + 2^y): ā_x = ā σ((x - y) ln 2), ā_y = ā σ((y - x) ln 2)."""
-logaddexp2.defvjp(lambda g, ans, x, y: g * _logaddexp_share(x, y, _LN2),
-                  lambda g, ans, x, y: g * _logaddexp_share(y, x, _LN2))
-logaddexp2.defjvp(lambda t, ans, x, y: t * _logaddexp_share(x, y, _LN2),
-                  lambda t, ans, x, y: t * _logaddexp_share(y, x, _LN2))
+logaddexp2.defdiagonal(lambda d, ans, x, y: d * _logaddexp_share(x, y, _LN2),
+                       lambda d, ans, x, y: d * _logaddexp_share(y, x, _LN2))
 
 # ---- trigonometric, hyperbolic and their inverses ---------------------------------------
 sin = Primitive(np.sin, "sin")
-sin.defvjp(lambda g, ans, x: g * cos(x))
-sin.defjvp(lambda t, ans, x: t * cos(x))
+sin.defdiagonal(lambda d, ans, x: d * cos(x))
 
 cos = Primitive(np.cos, "cos")
-cos.defvjp(lambda g, ans, x: -g * sin(x))
-cos.defjvp(lambda t, ans, x: -t * sin(x))
+cos.defdiagonal(lambda d, ans, x: -d * sin(x))
 
 tan = Primitive(np.tan, "tan")
 """tan x: ȧ = ȧ_x (1 + tan² x), from the output."""
-tan.defvjp(lambda g, ans, x: g * (1 + ans * ans))
-tan.defjvp(lambda t, ans, x: t * (1 + ans * ans))
+tan.defdiagonal(lambda d, ans, x: d * (1 + ans * ans))
 
 arcsin = Primitive(np.arcsin, "arcsin")
 """arcsin x: ȧ = ȧ_x / √((1 - x)(1 + x)); +inf at x = ±1 (as JAX, PyTorch and autograd)."""
-arcsin.defvjp(lambda g, ans, x: g / sqrt((1 - x) * (1 + x)))
-arcsin.defjvp(lambda t, ans, x: t / sqrt((1 - x) * (1 + x)))
+arcsin.defdiagonal(lambda d, ans, x: d / sqrt((1 - x) * (1 + x)))
 
 arccos = Primitive(np.arccos, "arccos")
 """arccos x: ȧ = -ȧ_x / √((1 - x)(1 + x)); -inf at x = ±1."""
-arccos.defvjp(lambda g, ans, x: -g / sqrt((1 - x) * (1 + x)))
-arccos.defjvp(lambda t, ans, x: -t / sqrt((1 - x) * (1 + x)))
+arccos.defdiagonal(lambda d, ans, x: -d / sqrt((1 - x) * (1 + x)))
 
 arctan = Primitive(np.arctan, "arctan")
 """arctan x: ȧ = ȧ_x / (1 + x²)."""
-arctan.defvjp(lambda g, ans, x: g / (1 + x * x))
-arctan.defjvp(lambda t, ans, x: t / (1 + x * x))
+arctan.defdiagonal(lambda d, ans, x: d / (1 + x * x))
 
 
 def _sum_of_squares(y, x):
@@ -208,61 +198,49 @@ def _sum_of_squares(y, x):
 arctan2 = Primitive(np.arctan2, "arctan2")
 """arctan2(y, x), the angle of (x, y): ā_y = ā x / (x² + y²), ā_x = -ā y / (x² + y²).
 At the origin both are taken as 0, as PyTorch does (autograd gives NaN, 0/0)."""
-arctan2.defvjp(lambda g, ans, y, x: g * x / _sum_of_squares(y, x),
-               lambda g, ans, y, x: -g * y / _sum_of_squares(y, x))
-arctan2.defjvp(lambda t, ans, y, x: t * x / _sum_of_squares(y, x),
-               lambda t, ans, y, x: -t * y / _sum_of_squares(y, x))
+arctan2.defdiagonal(lambda d, ans, y, x: d * x / _sum_of_squares(y, x),
+                    lambda d, ans, y, x: -d * y / _sum_of_squares(y, x))
 
 hypot = Primitive(np.hypot, "hypot")
 """√(x² + y²): ā_x = ā x / ans, ā_y = ā y / ans. At the origin both are 0, a subgradient
 (as ``norm`` at 0; PyTorch and autograd give NaN, 0/0)."""
-hypot.defvjp(lambda g, ans, x, y: g * x / _safe_denominator(ans),
-             lambda g, ans, x, y: g * y / _safe_denominator(ans))
-hypot.defjvp(lambda t, ans, x, y: t * x / _safe_denominator(ans),
-             lambda t, ans, x, y: t * y / _safe_denominator(ans))
+hypot.defdiagonal(lambda d, ans, x, y: d * x / _safe_denominator(ans),
+                  lambda d, ans, x, y: d * y / _safe_denominator(ans))
 
 sinh = Primitive(np.sinh, "sinh")
 """sinh x: ȧ = ȧ_x cosh x."""
-sinh.defvjp(lambda g, ans, x: g * cosh(x))
-sinh.defjvp(lambda t, ans, x: t * cosh(x))
+sinh.defdiagonal(lambda d, ans, x: d * cosh(x))
 
 cosh = Primitive(np.cosh, "cosh")
 """cosh x: ȧ = ȧ_x sinh x."""
-cosh.defvjp(lambda g, ans, x: g * sinh(x))
-cosh.defjvp(lambda t, ans, x: t * sinh(x))
+cosh.defdiagonal(lambda d, ans, x: d * sinh(x))
 
 tanh = Primitive(np.tanh, "tanh")
-tanh.defvjp(lambda g, ans, x: g * (1 - ans * ans))
-tanh.defjvp(lambda t, ans, x: t * (1 - ans * ans))
+tanh.defdiagonal(lambda d, ans, x: d * (1 - ans * ans))
 
 arcsinh = Primitive(np.arcsinh, "arcsinh")
 """arcsinh x: ȧ = ȧ_x / √(x² + 1)."""
-arcsinh.defvjp(lambda g, ans, x: g / sqrt(x * x + 1))
-arcsinh.defjvp(lambda t, ans, x: t / sqrt(x * x + 1))
+arcsinh.defdiagonal(lambda d, ans, x: d / sqrt(x * x + 1))
 
 arccosh = Primitive(np.arccosh, "arccosh")
 """arccosh x (x ≥ 1): ȧ = ȧ_x / (√(x - 1) √(x + 1)), accurate near 1; +inf at x = 1."""
-arccosh.defvjp(lambda g, ans, x: g / (sqrt(x - 1) * sqrt(x + 1)))
-arccosh.defjvp(lambda t, ans, x: t / (sqrt(x - 1) * sqrt(x + 1)))
+arccosh.defdiagonal(lambda d, ans, x: d / (sqrt(x - 1) * sqrt(x + 1)))
 
 arctanh = Primitive(np.arctanh, "arctanh")
 """arctanh x: ȧ = ȧ_x / ((1 - x)(1 + x)); +inf at x = ±1."""
-arctanh.defvjp(lambda g, ans, x: g / ((1 - x) * (1 + x)))
-arctanh.defjvp(lambda t, ans, x: t / ((1 - x) * (1 + x)))
+arctanh.defdiagonal(lambda d, ans, x: d / ((1 - x) * (1 + x)))
 
 _TO_RAD = math.pi / 180
 _TO_DEG = 180 / math.pi
 
 deg2rad = Primitive(np.deg2rad, "deg2rad")
 """x π/180 (NumPy's ``deg2rad`` and ``radians``): ȧ = ȧ_x π/180."""
-deg2rad.defvjp(lambda g, ans, x: g * _TO_RAD)
-deg2rad.defjvp(lambda t, ans, x: t * _TO_RAD)
+deg2rad.defdiagonal(lambda d, ans, x: d * _TO_RAD)
 radians = deg2rad
 
 rad2deg = Primitive(np.rad2deg, "rad2deg")
 """x 180/π (NumPy's ``rad2deg`` and ``degrees``): ȧ = ȧ_x 180/π."""
-rad2deg.defvjp(lambda g, ans, x: g * _TO_DEG)
-rad2deg.defjvp(lambda t, ans, x: t * _TO_DEG)
+rad2deg.defdiagonal(lambda d, ans, x: d * _TO_DEG)
 degrees = rad2deg
 
 
@@ -279,6 +257,10 @@ def _sinc_derivative_impl(x, n):
     Elsewhere, Leibniz on sin(πx) · (πx)^{-1}: Σ_j C(n,j) π^j sin(πx + jπ/2) · (-1)^{n-j}
     (n-j)! / (π x^{n-j+1}), with sin(πx) from x reduced exactly modulo 2.
     """
+    if np.iscomplexobj(x):
+        raise TypeError("the derivative of numpy.sinc is implemented for real x only (its "
+                        "series near 0 is real); differentiate sin(πz)/(πz) written out for "
+                        "complex z")
     dt = _float_dtype(x)
     x = np.asarray(x, dtype=np.float64)
     n = int(n)
@@ -310,15 +292,13 @@ def _sinc_derivative_impl(x, n):
 
 sinc_derivative = Primitive(_sinc_derivative_impl, "sinc_derivative")
 """``sinc_derivative(x, n)``: the n-th derivative of sinc; ȧ = ȧ_x sinc^{(n+1)}(x)."""
-sinc_derivative.defvjp(lambda g, ans, x, n: g * sinc_derivative(x, n + 1), None)
-sinc_derivative.defjvp(lambda t, ans, x, n: t * sinc_derivative(x, n + 1), None)
+sinc_derivative.defdiagonal(lambda d, ans, x, n: d * sinc_derivative(x, n + 1), None)
 
 sinc = Primitive(np.sinc, "sinc")
 """sin(πx)/(πx), 1 at 0 (NumPy's normalised sinc): ȧ = ȧ_x (cos(πx) - sinc x)/x, which is 0
 at x = 0; every derivative is exact at and near 0 (a series there), as JAX's (autograd's
 sinc'(0) is NaN, PyTorch's sinc''(0) too)."""
-sinc.defvjp(lambda g, ans, x: g * sinc_derivative(x, 1))
-sinc.defjvp(lambda t, ans, x: t * sinc_derivative(x, 1))
+sinc.defdiagonal(lambda d, ans, x: d * sinc_derivative(x, 1))
 
 
 def _logistic_impl(x):
@@ -334,8 +314,7 @@ def _logistic_impl(x):
 
 logistic = Primitive(_logistic_impl, "logistic")
 """The logistic sigmoid σ(x) = 1 / (1 + e^{-x}); σ' = σ(1 - σ). (scipy's ``expit``.)"""
-logistic.defvjp(lambda g, ans, x: g * ans * (1 - ans))
-logistic.defjvp(lambda t, ans, x: t * ans * (1 - ans))
+logistic.defdiagonal(lambda d, ans, x: d * ans * (1 - ans))
 
 # ---- kinks: the conventions are documented where they are chosen ------------------------
 sign = Primitive(np.sign, "sign", nondiff=True)
@@ -346,16 +325,23 @@ isinf = Primitive(np.isinf, "isinf", nondiff=True)
 
 absolute = Primitive(np.absolute, "absolute")
 """|x| (also NumPy's ``fabs``); the derivative at 0 is taken as 0 (sign(0) = 0), as in
-PyTorch and autograd (JAX's rule gives 1)."""
-absolute.defvjp(lambda g, ans, x: g * sign(x))
-absolute.defjvp(lambda t, ans, x: t * sign(x))
+PyTorch and autograd (JAX's rule gives 1). Complex z: |z|, ȧ = Re(conj(z) ż)/|z|,
+ā_z = ā conj(z)/|z| (autograd's and JAX's), 0 at z = 0."""
+def _abs_slope(ans, x):
+    """∂|x|/∂x: sign(x) on reals; b = conj(z)/|z| on complex z (ȧ = Re(b ż), ā_z = ā b),
+    0 at 0 (a subgradient), written with differentiable operations."""
+    if _is_complex(x):
+        return conjugate(x) / _safe_denominator(ans)
+    return sign(x)
+
+
+absolute.defdiagonal(lambda d, ans, x: d * _abs_slope(ans, x))
 fabs = absolute
 
 copysign = Primitive(np.copysign, "copysign")
 """copysign(x, y) = ±|x| with y's sign bit: ā_x = ā sign(x) sign(ans) (0 at x = 0, as
 ``absolute``); y only picks a sign, so ā_y = 0. Both as PyTorch (autograd has no rule)."""
-copysign.defvjp(lambda g, ans, x, y: g * sign(x) * sign(ans), _zero)
-copysign.defjvp(lambda t, ans, x, y: t * sign(x) * sign(ans), _zero)
+copysign.defdiagonal(lambda d, ans, x, y: d * sign(x) * sign(ans), _zero)
 
 
 def _tie_share_impl(x, y):
@@ -374,17 +360,13 @@ _tie_share = Primitive(_tie_share_impl, "tie_share", nondiff=True)
 
 maximum = Primitive(np.maximum, "maximum")
 """Elementwise max; at a tie each argument gets half the derivative (JAX's convention)."""
-maximum.defvjp(lambda g, ans, x, y: g * _tie_share(x, y),
-               lambda g, ans, x, y: g * _tie_share(y, x))
-maximum.defjvp(lambda t, ans, x, y: t * _tie_share(x, y),
-               lambda t, ans, x, y: t * _tie_share(y, x))
+maximum.defdiagonal(lambda d, ans, x, y: d * _tie_share(x, y),
+                    lambda d, ans, x, y: d * _tie_share(y, x))
 
 minimum = Primitive(np.minimum, "minimum")
 """Elementwise min; at a tie each argument gets half the derivative."""
-minimum.defvjp(lambda g, ans, x, y: g * _tie_share(y, x),
-               lambda g, ans, x, y: g * _tie_share(x, y))
-minimum.defjvp(lambda t, ans, x, y: t * _tie_share(y, x),
-               lambda t, ans, x, y: t * _tie_share(x, y))
+minimum.defdiagonal(lambda d, ans, x, y: d * _tie_share(y, x),
+                    lambda d, ans, x, y: d * _tie_share(x, y))
 
 
 def _nan_share_impl(x, y, wins):
@@ -407,27 +389,20 @@ fmax = Primitive(np.fmax, "fmax")
 """Elementwise max ignoring NaN: the derivative goes to the argument NumPy returns (the
 non-NaN one when the other is NaN, as PyTorch and autograd); a tie splits it in halves, as
 ``maximum`` and autograd (PyTorch gives it all to x)."""
-fmax.defvjp(lambda g, ans, x, y: g * _fmax_share(x, y),
-            lambda g, ans, x, y: g * _fmax_share(y, x))
-fmax.defjvp(lambda t, ans, x, y: t * _fmax_share(x, y),
-            lambda t, ans, x, y: t * _fmax_share(y, x))
+fmax.defdiagonal(lambda d, ans, x, y: d * _fmax_share(x, y),
+                 lambda d, ans, x, y: d * _fmax_share(y, x))
 
 fmin = Primitive(np.fmin, "fmin")
 """Elementwise min ignoring NaN: the derivative goes to the argument NumPy returns; a tie
 splits it in halves."""
-fmin.defvjp(lambda g, ans, x, y: g * _fmin_share(x, y),
-            lambda g, ans, x, y: g * _fmin_share(y, x))
-fmin.defjvp(lambda t, ans, x, y: t * _fmin_share(x, y),
-            lambda t, ans, x, y: t * _fmin_share(y, x))
+fmin.defdiagonal(lambda d, ans, x, y: d * _fmin_share(x, y),
+                 lambda d, ans, x, y: d * _fmin_share(y, x))
 
 where = Primitive(np.where, "where")
 """``where(c, x, y)``: ā_x = where(c, ā, 0), ā_y = where(c, 0, ā); ``c`` has no derivative."""
-where.defvjp(None,
-             lambda g, ans, c, x, y: where(c, g, 0),
-             lambda g, ans, c, x, y: where(c, 0, g))
-where.defjvp(None,
-             lambda t, ans, c, x, y: where(c, t, 0),
-             lambda t, ans, c, x, y: where(c, 0, t))
+where.defdiagonal(None,
+                  lambda d, ans, c, x, y: where(c, d, 0),
+                  lambda d, ans, c, x, y: where(c, 0, d))
 
 
 def _clip_impl(x, lo, hi):
@@ -445,12 +420,9 @@ _within = Primitive(_within_impl, "within", nondiff=True)
 clip = Primitive(_clip_impl, "clip")
 """``clip(x, lo, hi)``: x passes its derivative where lo <= x <= hi (boundaries included, as
 PyTorch's clamp); lo and hi receive it where x is outside them. A bound may be None."""
-clip.defvjp(lambda g, ans, x, lo, hi: where(_within(x, lo, hi), g, 0),
-            lambda g, ans, x, lo, hi: where(x < lo, g, 0),
-            lambda g, ans, x, lo, hi: where(x > hi, g, 0))
-clip.defjvp(lambda t, ans, x, lo, hi: where(_within(x, lo, hi), t, 0),
-            lambda t, ans, x, lo, hi: where(x < lo, t, 0),
-            lambda t, ans, x, lo, hi: where(x > hi, t, 0))
+clip.defdiagonal(lambda d, ans, x, lo, hi: where(_within(x, lo, hi), d, 0),
+                 lambda d, ans, x, lo, hi: where(x < lo, d, 0),
+                 lambda d, ans, x, lo, hi: where(x > hi, d, 0))
 
 # ---- remainders and the parts of a float -------------------------------------------------
 floor_divide = Primitive(np.floor_divide, "floor_divide", nondiff=True)
@@ -472,63 +444,82 @@ remainder = Primitive(np.remainder, "remainder")
 """x mod y with y's sign (NumPy's ``remainder``/``mod``, Python's %) = x - ⌊x/y⌋ y:
 ā_x = ā, ā_y = -ā ⌊x/y⌋, away from the jumps at x/y ∈ ℤ (there the same formula, the
 right-sided value in x; PyTorch and autograd agree)."""
-remainder.defvjp(lambda g, ans, x, y: g,
-                 lambda g, ans, x, y: -g * floor_divide(x, y))
-remainder.defjvp(lambda t, ans, x, y: t,
-                 lambda t, ans, x, y: -t * floor_divide(x, y))
+remainder.defdiagonal(lambda d, ans, x, y: d,
+                      lambda d, ans, x, y: -d * floor_divide(x, y))
 mod = remainder
 
 fmod = Primitive(np.fmod, "fmod")
 """C's fmod, x's sign: x - trunc(x/y) y: ā_x = ā, ā_y = -ā trunc(x/y), away from the jumps."""
-fmod.defvjp(lambda g, ans, x, y: g,
-            lambda g, ans, x, y: -g * _fmod_quotient(x, y))
-fmod.defjvp(lambda t, ans, x, y: t,
-            lambda t, ans, x, y: -t * _fmod_quotient(x, y))
+fmod.defdiagonal(lambda d, ans, x, y: d,
+                 lambda d, ans, x, y: -d * _fmod_quotient(x, y))
 
 
 ldexp = Primitive(np.ldexp, "ldexp")
 """x · 2ⁿ for an integer n: ȧ = ȧ_x 2ⁿ (n is structural: no derivative)."""
-ldexp.defvjp(lambda g, ans, x, n: ldexp(g, n), None)
-ldexp.defjvp(lambda t, ans, x, n: ldexp(t, n), None)
+ldexp.deflinear(lambda g, ans, x, n: ldexp(g, n), None)
 
 frexp_exponent = Primitive(lambda x: np.frexp(x)[1], "frexp_exponent", nondiff=True)
 
 
 modf_fraction = Primitive(lambda x: np.modf(x)[0], "modf_fraction")
 """The fractional part x - trunc(x) (0 at ±inf, as NumPy): ȧ = ȧ_x away from the integers."""
-modf_fraction.defvjp(lambda g, ans, x: g)
-modf_fraction.defjvp(lambda t, ans, x: t)
+modf_fraction.defdiagonal(lambda d, ans, x: d)
 
 
 # ---- identities on real input --------------------------------------------------------------
 positive = Primitive(np.positive, "positive")
-positive.defvjp(lambda g, ans, x: g)
-positive.defjvp(lambda t, ans, x: t)
+positive.defdiagonal(lambda d, ans, x: d)
 
 copy = Primitive(np.copy, "copy")
-copy.defvjp(lambda g, ans, x: g)
-copy.defjvp(lambda t, ans, x: t)
+copy.defdiagonal(lambda d, ans, x: d)
 
 conjugate = Primitive(np.conjugate, "conjugate")
-"""The complex conjugate (``conj``): the identity on the real arrays chainrule differentiates."""
-conjugate.defvjp(lambda g, ans, x: g)
-conjugate.defjvp(lambda t, ans, x: t)
+"""The complex conjugate z̄ (``conj``; the identity on real arrays), real-linear:
+ȧ = conj(ȧ_z), ā_z = conj(ā)."""
+conjugate.deflinear(lambda g, ans, x: conjugate(g))
 conj = conjugate
+
+real_part = Primitive(np.real, "real")
+"""Re z (NumPy's ``real``; x itself on real arrays), real-linear: ȧ = Re ȧ_z; ā_z = ā
+(a real adjoint, embedded in the complex plane)."""
+real_part.deflinear(lambda g, ans, x: g)
+
+imag_part = Primitive(np.imag, "imag")
+"""Im z (NumPy's ``imag``; zeros on real arrays), real-linear: ȧ = Im ȧ_z; ā_z = -i ā
+(L depends on y = Im z, and ā_z = ∂L/∂x - i ∂L/∂y)."""
+imag_part.deflinear(lambda g, ans, x: g * -1j if _is_complex(x) else g * 0.0)
+
+
+def _angle_impl(z, deg=False):
+    return np.angle(z, deg=deg)
+
+
+def _angle_factor(x, deg):
+    """b = -i conj(z)/|z|² = -i/z, so ȧ = Re(b ż) = Im(ż/z) and ā_z = ā b; 0 at z = 0 (as
+    ``arctan2`` at the origin). On a real x it is 0: the angle of a real number is
+    piecewise constant (0 or π)."""
+    if not _is_complex(x):
+        return 0.0
+    b = conjugate(x) * -1j / _safe_denominator(real_part(x * conjugate(x)))
+    return b * _TO_DEG if deg else b
+
+
+angle = Primitive(_angle_impl, "angle")
+"""arg z (NumPy's ``angle``, radians; ``deg=True``: degrees), a real-valued function of z:
+ȧ = Im(ȧ_z / z), ā_z = -i ā / z (autograd's and JAX's); 0 at z = 0."""
+angle.defdiagonal(lambda d, ans, x, deg=False: d * _angle_factor(x, deg))
 
 
 nan_to_num = Primitive(lambda x, nan=0.0, posinf=None, neginf=None:
                   np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf), "nan_to_num")
 """x with NaN and ±inf replaced by constants: ȧ = ȧ_x where x is finite, 0 where replaced."""
-nan_to_num.defvjp(lambda g, ans, x, **kw: where(isfinite(x), g, 0))
-nan_to_num.defjvp(lambda t, ans, x, **kw: where(isfinite(x), t, 0))
+nan_to_num.defdiagonal(lambda d, ans, x, **kw: where(isfinite(x), d, 0))
 
 
 nextafter = Primitive(np.nextafter, "nextafter")
 """x moved one ulp toward y: ∂/∂x = 1 (it is x, to rounding); ∂/∂y = 0 (a step in y)."""
-nextafter.defvjp(lambda g, ans, x, y: g,
-                 lambda g, ans, x, y: None)
-nextafter.defjvp(lambda t, ans, x, y: t,
-                 lambda t, ans, x, y: None)
+nextafter.defdiagonal(lambda d, ans, x, y: d,
+                      lambda d, ans, x, y: None)
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "negative", "reciprocal", "power",
@@ -539,7 +530,7 @@ __all__ = [
     "sign", "signbit", "isfinite", "isnan", "isinf", "copysign", "maximum", "minimum", "fmax",
     "fmin", "where", "clip", "floor_divide", "floor", "ceil", "trunc", "rint", "remainder",
     "mod", "fmod", "ldexp", "frexp_exponent", "modf_fraction", "positive", "copy",
-    "conjugate", "conj", "nan_to_num", "nextafter",
+    "conjugate", "conj", "nan_to_num", "real_part", "imag_part", "angle",
 ]
 
 document_primitives(__name__)

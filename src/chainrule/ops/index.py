@@ -104,10 +104,8 @@ def _getitem_vjp(g, ans, x, idx):
     return scatter_add(g, idx, x.shape)
 
 
-getitem.defvjp(_getitem_vjp, None)
-getitem.defjvp(lambda t, ans, x, idx: getitem(t, idx), None)
-scatter_add.defvjp(lambda g, ans, t, idx, shape: getitem(g, idx), None, None)
-scatter_add.defjvp(lambda t, ans, u, idx, shape: scatter_add(t, idx, shape), None, None)
+getitem.deflinear(_getitem_vjp, None)
+scatter_add.deflinear(lambda g, ans, t, idx, shape: getitem(g, idx), None, None)
 
 
 def _at_set_impl(x, v, idx):

@@ -19,6 +19,15 @@ with no rules of its own, in :mod:`chainrule.numpy.products` and
 :mod:`chainrule.numpy.linalg`. Conventions at singular points are stated where chosen and in
 docs/linalg.md: the eigenvector and singular-vector gauges, repeated eigenvalues and singular
 values, norms at 0 (gradient 0, a subgradient, never NaN), triangle-reading functions.
+
+Complex matrices (docs/complex.md): adjoints are plain transposes (ā = ∂L/∂x - i ∂L/∂y, no
+conjugation), so the holomorphic primitives (matmul, einsum, inv, solve, det) keep their
+real rules. Those defined through the conjugate transpose Xᴴ (cholesky's A = L Lᴴ, eigh's
+Hermitian A = V diag(w) Vᴴ, svd's A = U diag(s) Vᴴ, qr, pinv) have rules written with ``_mH``
+and ``_conj``, which are ``_mT`` and the identity on real arrays (the real path is unchanged).
+Complex eigenvectors and singular vectors are defined up to a phase e^{iθ}: the derivative is
+that of the gauge v_iᴴ v̇_i real (eigh; svd: V's), JAX's and PyTorch's choice, so only
+phase-invariant functions of them (V diag(f(w)) Vᴴ, |V|, the values) are well defined.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ import numpy as np
 
 from ..core import ByArgnum, Primitive, document_primitives
 from .axes import ndim, shape
-from .elementwise import where
+from .elementwise import conjugate, imag_part, real_part, where
 from .reduce import sum  # noqa: A004 - NumPy's name
 from .shape import concatenate_pieces, expand_dims, squeeze, swapaxes
 
@@ -69,6 +78,30 @@ def _mT(x):
     return swapaxes(x, -1, -2)
 
 
+def _is_complex(x) -> bool:
+    return _dtype(x).kind == "c"
+
+
+def _conj(x):
+    """z̄ on complex arrays; x itself (no operation recorded) on real ones."""
+    return conjugate(x) if _is_complex(x) else x
+
+
+def _mH(x):
+    """The conjugate transpose Xᴴ over the last two axes (Xᵀ for real X)."""
+    return _conj(_mT(x))
+
+
+def _re(x):
+    """Re x on complex arrays; x itself on real ones."""
+    return real_part(x) if _is_complex(x) else x
+
+
+def _abs2(x):
+    """|x|² entrywise: x x on reals, Re(x x̄) on complex."""
+    return real_part(x * conjugate(x)) if _is_complex(x) else x * x
+
+
 def _row(v):
     """A vector as a row, v[..., None, :] (so X * _row(v) scales the columns of X)."""
     return expand_dims(v, -2)
@@ -97,17 +130,25 @@ def _safe_recip(x):
 
 
 def _sym_from(t, uplo):
-    """The symmetric matrix that LAPACK reads from the ``uplo`` triangle of t: for 'L',
-    tril(t) + tril(t, -1)ᵀ. cholesky and eigh (like NumPy) never look at the other triangle,
-    so their derivatives with respect to it are 0."""
-    lo = t if uplo == "L" else _mT(t)
+    """The symmetric (Hermitian) matrix that LAPACK reads from the ``uplo`` triangle of t:
+    for 'L', tril(t) + tril(t, -1)ᴴ, with the diagonal's real part only when complex.
+    cholesky and eigh (like NumPy) never look at the other triangle, so their derivatives
+    with respect to it are 0."""
+    lo = t if uplo == "L" else _mH(t)
+    if _is_complex(t):
+        low = _masked(lo, "stril")
+        return low + _mH(low) + _re(_masked(lo, "eye"))
     return _masked(lo, "tril") + _mT(_masked(lo, "stril"))
 
 
 def _sym_from_T(s, uplo):
-    """The adjoint of :func:`_sym_from`: tril(S̄) + tril(S̄ᵀ, -1) (transposed for 'U')."""
-    lo = _masked(s, "tril") + _masked(_mT(s), "stril")
-    return lo if uplo == "L" else _mT(lo)
+    """The adjoint of :func:`_sym_from`: tril(S̄) + tril(S̄ᴴ, -1) (Re on the diagonal when
+    complex; conjugate-transposed for 'U')."""
+    if _is_complex(s):
+        lo = _re(_masked(s, "eye")) + _masked(s, "stril") + _masked(_mH(s), "stril")
+    else:
+        lo = _masked(s, "tril") + _masked(_mT(s), "stril")
+    return lo if uplo == "L" else _mH(lo)
 
 
 # ---- products ------------------------------------------------------------------------------
@@ -131,9 +172,7 @@ def _matmul_vjp_b(g, ans, a, b):
 matmul = Primitive(np.matmul, "matmul")
 """C = A B (NumPy's matmul: 1-D operands are a row / a column; stacks broadcast):
 Ā = C̄ Bᵀ, B̄ = Aᵀ C̄; Ċ = Ȧ B + A Ḃ."""
-matmul.defvjp(_matmul_vjp_a, _matmul_vjp_b)
-matmul.defjvp(lambda t, ans, a, b: matmul(t, b),
-              lambda t, ans, a, b: matmul(a, t))
+matmul.deflinear(_matmul_vjp_a, _matmul_vjp_b)
 
 
 # ---- einsum --------------------------------------------------------------------------------
@@ -243,18 +282,20 @@ def _pinv_impl(a, **kw):
 
 def _pinv_vjp(g, ans, a, **kw):
     # Ā = -Xᵀ Ḡ Xᵀ + (I - A X) Ḡᵀ X Xᵀ + Xᵀ X Ḡᵀ (I - X A),  X = A⁺
-    x, gt = ans, _mT(g)
-    y = matmul(gt, matmul(x, _mT(x)))
-    z = matmul(matmul(_mT(x), x), gt)
-    return (-matmul(_mT(x), matmul(g, _mT(x))) + y - matmul(a, matmul(x, y))
-            + z - matmul(matmul(z, x), a))
+    # (complex: Ḡᴴ in place of Ḡᵀ and X̄, Ā in the projections: the transpose of the Ȧᴴ terms)
+    x, gt = ans, _mH(g)
+    xc, ac = _conj(x), _conj(a)
+    y = matmul(gt, matmul(xc, _mT(x)))
+    z = matmul(matmul(_mT(x), xc), gt)
+    return (-matmul(_mT(x), matmul(g, _mT(x))) + y - matmul(ac, matmul(xc, y))
+            + z - matmul(matmul(z, xc), ac))
 
 
 def _pinv_jvp(t, ans, a, **kw):
     # Ẋ = -X Ȧ X + X Xᵀ Ȧᵀ (I - A X) + (I - X A) Ȧᵀ Xᵀ X
-    x, tt = ans, _mT(t)
-    w = matmul(x, matmul(_mT(x), tt))
-    v = matmul(tt, matmul(_mT(x), x))
+    x, tt = ans, _mH(t)
+    w = matmul(x, matmul(_mH(x), tt))
+    v = matmul(tt, matmul(_mH(x), x))
     return (-matmul(x, matmul(t, x)) + w - matmul(matmul(w, a), x)
             + v - matmul(x, matmul(a, v)))
 
@@ -274,24 +315,25 @@ def _cholesky_impl(a, upper=False):
 
 
 def _cholesky_jvp(t, ans, a, upper=False):
-    # L̇ = L φ(L⁻¹ Ṡ L⁻ᵀ), φ = lower triangle with the diagonal halved
-    low = _mT(ans) if upper else ans
+    # L̇ = L φ(L⁻¹ Ṡ L⁻ᴴ), φ = lower triangle with the diagonal halved
+    low = _mH(ans) if upper else ans
     y = solve(low, _sym_from(t, "U" if upper else "L"))
-    dl = matmul(low, _masked(_mT(solve(low, _mT(y))), "phi"))
-    return _mT(dl) if upper else dl
+    dl = matmul(low, _masked(_mH(solve(low, _mH(y))), "phi"))
+    return _mH(dl) if upper else dl
 
 
 def _cholesky_vjp(g, ans, a, upper=False):
-    # S̄ = L⁻ᵀ φ(Lᵀ L̄) L⁻¹, then onto the triangle that was read
-    low = _mT(ans) if upper else ans
-    gl = _mT(g) if upper else g
+    # S̄ = L⁻ᵀ φ(Lᵀ L̄) L̄⁻¹ (L̄: the conjugate of L), then onto the triangle that was read
+    low = _mH(ans) if upper else ans
+    gl = _mH(g) if upper else g
     p = _masked(matmul(_mT(low), gl), "phi")
     x = solve(_mT(low), p)
-    return _sym_from_T(_mT(solve(_mT(low), _mT(x))), "U" if upper else "L")
+    return _sym_from_T(_mT(solve(_mH(low), _mT(x))), "U" if upper else "L")
 
 
 cholesky = Primitive(_cholesky_impl, "cholesky")
-"""A = L Lᵀ (upper=True: A = Uᵀ U). Like NumPy, only the lower (upper) triangle of A is read,
+"""A = L Lᵀ (upper=True: A = Uᵀ U; a complex Hermitian A: L Lᴴ, Uᴴ U). Like NumPy, only the
+lower (upper) triangle of A is read,
 so the derivative is with respect to that triangle: Ṡ = tril(Ȧ) + tril(Ȧ, -1)ᵀ and
 L̇ = L φ(L⁻¹ Ṡ L⁻ᵀ), φ(X) = tril(X) with the diagonal halved; Ā is lower triangular. JAX and
 PyTorch instead symmetrize (Ȧ + Ȧᵀ)/2 (same derivative along symmetric directions)."""
@@ -322,6 +364,10 @@ def _qr_vjp(g, ans, a):
     q, r = _qr_parts(ans, m)
     gq, gr = _qr_parts(g, m)
     mm = matmul(gr, _mT(r)) - matmul(_mT(q), gq)
+    if _is_complex(mm):  # ρ*(M) = triu(M, 1) + tril(Mᴴ, -1) + Re diag(M); Q̄ for Qᴴ
+        rho = _masked(mm, "triu") - _masked(mm, "eye") + _masked(_mH(mm), "stril") + \
+            _re(_masked(mm, "eye"))
+        return _times_r_inv_T(gq + matmul(_conj(q), rho), r)
     return _times_r_inv_T(gq + matmul(q, _masked(mm, "triu") + _masked(_mT(mm), "stril")), r)
 
 
@@ -329,8 +375,12 @@ def _qr_jvp(t, ans, a):
     # C = Qᵀ Ȧ R⁻¹,  B = triu(C) + tril(C, -1)ᵀ:  Ṙ = B R,  Q̇ = Ȧ R⁻¹ - Q B
     q, r = _qr_parts(ans, shape(a)[-2])
     tr = _times_r_inv(t, r)
-    c = matmul(_mT(q), tr)
-    b = _masked(c, "triu") + _mT(_masked(c, "stril"))
+    c = matmul(_mH(q), tr)
+    if _is_complex(c):  # Qᴴ Q̇ skew-Hermitian, diag(Ṙ R⁻¹) real (LAPACK's R has a real diagonal)
+        b = _masked(c, "triu") - _masked(c, "eye") + _mH(_masked(c, "stril")) + \
+            _re(_masked(c, "eye"))
+    else:
+        b = _masked(c, "triu") + _mT(_masked(c, "stril"))
     return concatenate_pieces(tr - matmul(q, b), matmul(b, r), axis=-2)
 
 
@@ -354,30 +404,72 @@ def _gaps_inverse(w):
 
 def _eigh_vjp(g, ans, a, UPLO="L"):
     # S̄ = V (diag(w̄) + F ∘ (Vᵀ V̄)) Vᵀ, then onto the triangle that was read
-    w, v = ans[..., 0, :], ans[..., 1:, :]
-    gw, gv = g[..., 0, :], g[..., 1:, :]
-    inner = v * _row(gw) + matmul(v, _gaps_inverse(w) * matmul(_mT(v), gv))
+    # complex: S̄ = V̄ (diag(Re w̄) + F ∘ (Vᵀ V̄)) Vᵀ (V̄ on the left: the conjugate of V)
+    w, v = _re(ans[..., 0, :]), ans[..., 1:, :]
+    gw, gv = _re(g[..., 0, :]), g[..., 1:, :]
+    vc = _conj(v)
+    inner = vc * _row(gw) + matmul(vc, _gaps_inverse(w) * matmul(_mT(v), gv))
     return _sym_from_T(matmul(inner, _mT(v)), UPLO)
 
 
 def _eigh_jvp(t, ans, a, UPLO="L"):
     # P = Vᵀ Ṡ V:  ẇ = diag(P),  V̇ = V (F ∘ P)
-    w, v = ans[..., 0, :], ans[..., 1:, :]
+    w, v = _re(ans[..., 0, :]), ans[..., 1:, :]
     sv = matmul(_sym_from(t, UPLO), v)
-    dw = sum(v * sv, axis=-2)
-    dv = matmul(v, _gaps_inverse(w) * matmul(_mT(v), sv))
+    dw = _re(sum(_conj(v) * sv, axis=-2))
+    dv = matmul(v, _gaps_inverse(w) * matmul(_mH(v), sv))
     return concatenate_pieces(_row(dw), dv, axis=-2)
 
 
 eigh_packed = Primitive(_eigh_impl, "eigh")
-"""Eigenvalues w (ascending) and eigenvectors V of a symmetric matrix, packed as [wᵀ; V]
-(..., n+1, n). ẇ_i = v_iᵀ Ṡ v_i, V̇ = V (F ∘ (Vᵀ Ṡ V)) with F_ij = 1/(w_j - w_i); Ṡ is built
+"""Eigenvalues w (ascending) and eigenvectors V of a symmetric (complex: Hermitian) matrix,
+packed as [wᵀ; V] (..., n+1, n); complex: Vᴴ in place of Vᵀ, and the gauge v_iᴴ v̇_i = 0.
+ẇ_i = v_iᵀ Ṡ v_i, V̇ = V (F ∘ (Vᵀ Ṡ V)) with F_ij = 1/(w_j - w_i); Ṡ is built
 from the UPLO triangle (the only one NumPy reads). Each v_i is defined up to sign: the
 derivative is that of the sign NumPy returned. At repeated eigenvalues the eigenvectors are
 not unique and have no derivative: there F_ij is taken as 0 (finite; exact for functions of
 the eigenvalues alone), where JAX, PyTorch and autograd give inf/NaN."""
 eigh_packed.defvjp(_eigh_vjp)
 eigh_packed.defjvp(_eigh_jvp)
+
+
+def _eig_impl(a):
+    w, v = np.linalg.eig(a)
+    return np.concatenate([w[..., None, :], v], axis=-2)
+
+
+def _eig_parts(p):
+    return p[..., 0, :], p[..., 1:, :]
+
+
+def _eig_jvp(t, ans, a):
+    # P = V⁻¹ Ȧ V:  ẇ = diag(P),  V̇₀ = V (F ∘ P),  V̇ = V̇₀ - V diag(Re diag(Vᴴ V̇₀))
+    w, v = _eig_parts(ans)
+    p = solve(v, matmul(t, v))
+    dv = matmul(v, _gaps_inverse(w) * p)
+    dv = dv - v * _row(_re(sum(_conj(v) * dv, axis=-2)))
+    return concatenate_pieces(_row(_diag_part(p)), dv, axis=-2)
+
+
+def _eig_vjp(g, ans, a):
+    # V̄₀ = V̄ - conj(V) diag(Re diag(Vᵀ V̄));  Ā = V⁻ᵀ (diag(w̄) + F ∘ (Vᵀ V̄₀)) Vᵀ
+    w, v = _eig_parts(ans)
+    gw, gv = _eig_parts(g)
+    gv = gv - _conj(v) * _row(_re(sum(v * gv, axis=-2)))
+    inner = _masked(_row(gw), "eye") + _gaps_inverse(w) * matmul(_mT(v), gv)
+    return solve(_mT(v), matmul(inner, _mT(v)))
+
+
+eig_packed = Primitive(_eig_impl, "eig")
+"""Eigenvalues w and unit eigenvectors V of a general square matrix, A = V diag(w) V⁻¹,
+packed as [wᵀ; V] (..., n+1, n) (complex unless NumPy found them all real). ẇ = diag(V⁻¹ Ȧ V),
+V̇ = V (F ∘ (V⁻¹ Ȧ V)) with F_ij = 1/(w_j - w_i), then made orthogonal to each v_i's length
+(Re v_iᴴ v̇_i = 0, as NumPy's unit columns); each v_i's phase e^{iθ} is free, and the
+derivative is that of JAX's choice (no change of phase beyond V̇₀), so only phase-invariant
+functions of V are well defined. Repeated eigenvalues: F_ij = 0 (finite; exact for the
+eigenvalues)."""
+eig_packed.defvjp(_eig_vjp)
+eig_packed.defjvp(_eig_jvp)
 
 
 def _svd_impl(a):
@@ -402,38 +494,50 @@ def _svd_pack(u, s, vh, m, n):
 def _svd_vjp(g, ans, a):
     # Ā = U [diag(s̄) + (J + Jᵀ) S + S (K + Kᵀ)] Vᵀ + (I - U Uᵀ) Ū S⁻¹ Vᵀ
     #     + U S⁻¹ V̄ᵀ (I - V Vᵀ),  J = F ∘ (Uᵀ Ū),  K = F ∘ (Vᵀ V̄),  F_ij = 1/(s_j² - s_i²)
+    # complex (Ū, V̄ the conjugates): Ā = Ū [diag(s̄) + (J + Jᴴ) S + S (K + Kᴴ)
+    #   + diag(i Im(diag(Uᵀ Ū)) / s)] Vᵀ + projections, K = F ∘ conj(Vᴴ V̄ᴴ...) as below
     m, n = shape(a)[-2:]
     u, s, vh = _svd_parts(ans, m, n)
     gu, gs, gvh = _svd_parts(g, m, n)
+    s, gs = _re(s), _re(gs)
     f = _gaps_inverse(s * s)
-    j = f * matmul(_mT(u), gu)
-    k = f * matmul(vh, _mT(gvh))
-    core = (j + _mT(j)) * _row(s) + _col(s) * (k + _mT(k)) + _masked(_row(gs), "eye")
-    out = matmul(u, matmul(core, vh))
+    utgu = matmul(_mT(u), gu)
+    j = f * utgu
+    k = f * _conj(matmul(vh, _mT(gvh)))
+    core = (j + _mH(j)) * _row(s) + _col(s) * (k + _mH(k)) + _masked(_row(gs), "eye")
+    if _is_complex(core):  # the phase of u_i, fixed by the gauge v_iᴴ v̇_i = 0
+        core = core + _masked(_row(imag_part(_diag_part(utgu)) * _safe_recip(s) * 1j), "eye")
+    uc, vt = _conj(u), _conj(vh)
+    out = matmul(uc, matmul(core, vt))
     if m > n:
-        out = out + matmul((gu - matmul(u, matmul(_mT(u), gu))) * _row(_safe_recip(s)), vh)
+        out = out + matmul((gu - matmul(uc, utgu)) * _row(_safe_recip(s)), vt)
     if n > m:
-        out = out + matmul(u, _col(_safe_recip(s)) * (gvh - matmul(matmul(gvh, _mT(vh)), vh)))
+        out = out + matmul(uc, _col(_safe_recip(s)) * (gvh - matmul(matmul(gvh, _mT(vh)), vt)))
     return out
 
 
 def _svd_jvp(t, ans, a):
     # P = Uᵀ Ȧ V:  ṡ = diag(P),  U̇ = U (F ∘ (P S + S Pᵀ)) + (I - U Uᵀ) Ȧ V S⁻¹,
     #              V̇ = V (F ∘ (S P + Pᵀ S)) + (I - V Vᵀ) Ȧᵀ U S⁻¹
+    # complex: Uᴴ, Vᴴ, Pᴴ in place of the transposes, ṡ = Re diag(P), and the phase term
+    # U diag(i Im(P_ii) / s_i) of the gauge v_iᴴ v̇_i = 0
     m, n = shape(a)[-2:]
     u, s, vh = _svd_parts(ans, m, n)
-    v = _mT(vh)
+    s = _re(s)
+    v = _mH(vh)
     tv = matmul(t, v)
-    p = matmul(_mT(u), tv)
+    p = matmul(_mH(u), tv)
     f = _gaps_inverse(s * s)
-    du = matmul(u, f * (p * _row(s) + _col(s) * _mT(p)))
-    dv = matmul(v, f * (_col(s) * p + _mT(p) * _row(s)))
+    du = matmul(u, f * (p * _row(s) + _col(s) * _mH(p)))
+    dv = matmul(v, f * (_col(s) * p + _mH(p) * _row(s)))
+    if _is_complex(p):
+        du = du + u * _row(imag_part(_diag_part(p)) * _safe_recip(s) * 1j)
     if m > n:
-        du = du + (tv - matmul(u, matmul(_mT(u), tv))) * _row(_safe_recip(s))
+        du = du + (tv - matmul(u, matmul(_mH(u), tv))) * _row(_safe_recip(s))
     if n > m:
-        tu = matmul(_mT(t), u)
+        tu = matmul(_mH(t), u)
         dv = dv + (tu - matmul(v, matmul(vh, tu))) * _row(_safe_recip(s))
-    return _svd_pack(du, _diag_part(p), _mT(dv), m, n)
+    return _svd_pack(du, _re(_diag_part(p)), _mH(dv), m, n)
 
 
 svd_packed = Primitive(_svd_impl, "svd")
@@ -452,8 +556,12 @@ einsum_explicit = _einsum
 symmetric_from = _sym_from
 qr_parts = _qr_parts
 svd_parts = _svd_parts
+real_of = _re
+abs_squared = _abs2
 
 __all__ = ["matmul", "einsum_explicit", "inv", "solve", "det", "logabsdet", "pinv", "cholesky",
-           "qr_packed", "eigh_packed", "svd_packed", "symmetric_from", "qr_parts", "svd_parts"]
+           "eig_packed",
+           "qr_packed", "eigh_packed", "svd_packed", "symmetric_from", "qr_parts", "svd_parts",
+           "real_of", "abs_squared"]
 
 document_primitives(__name__)

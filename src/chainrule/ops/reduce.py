@@ -50,8 +50,7 @@ def _reduction(ufunc):
 
 sum = Primitive(_reduction(np.add), "sum")  # noqa: A001 - mirrors numpy's name
 """Σ over ``axis``: ā_x = ā spread over the summed axes; ȧ = Σ ȧ_x."""
-sum.defvjp(lambda g, ans, x, axis=None, keepdims=False: expand(g, x, axis))
-sum.defjvp(lambda t, ans, x, axis=None, keepdims=False: sum(t, axis=axis, keepdims=keepdims))
+sum.deflinear(lambda g, ans, x, axis=None, keepdims=False: expand(g, x, axis))
 
 
 def _extremum_share_impl(x, ans, axis):
@@ -125,9 +124,8 @@ def _cumsum_impl(x, axis=0, reverse=False):
 cumsum_ = Primitive(_cumsum_impl, "cumsum")
 """y_i = Σ_{j≤i} x_j along ``axis`` (``reverse``: Σ_{j≥i}): ȧ = cumsum(ȧ_x);
 ā_x = cumsum(ā) in the other direction."""
-cumsum_.defvjp(lambda g, ans, x, axis=0, reverse=False: cumsum_(g, axis=axis,
-                                                                 reverse=not reverse))
-cumsum_.defjvp(lambda t, ans, x, axis=0, reverse=False: cumsum_(t, axis=axis, reverse=reverse))
+cumsum_.deflinear(lambda g, ans, x, axis=0, reverse=False: cumsum_(g, axis=axis,
+                                                                    reverse=not reverse))
 
 
 def _linear_recurrence_impl(a, b, axis=0, reverse=False):
@@ -206,13 +204,11 @@ def _convolve_impl(a, v):
 convolve_full = Primitive(_convolve_impl, "convolve")
 """The full 1-D convolution y_k = Σ_i a_i v_{k-i} (bilinear): ȧ = ȧ_a * v + a * ȧ_v;
 ā_a = (ā * reversed v)[N-1 : N-1+M] (a correlation), and symmetrically for v."""
-convolve_full.defvjp(
+convolve_full.deflinear(
     lambda g, ans, a, v: getitem(convolve_full(g, v[::-1]),
                                  slice(v.shape[0] - 1, v.shape[0] - 1 + a.shape[0])),
     lambda g, ans, a, v: getitem(convolve_full(g, a[::-1]),
                                  slice(a.shape[0] - 1, a.shape[0] - 1 + v.shape[0])))
-convolve_full.defjvp(lambda t, ans, a, v: convolve_full(t, v),
-                     lambda t, ans, a, v: convolve_full(a, t))
 
 
 __all__ = ["sum", "max", "min", "prod", "expand", "cumsum_", "cumprod_", "linear_recurrence",

@@ -22,8 +22,7 @@ def _reshape_impl(x, shape):
 
 reshape = Primitive(_reshape_impl, "reshape")
 """``reshape(x, shape)``: ā_x = ā reshaped to x's shape; ȧ = ȧ_x reshaped."""
-reshape.defvjp(lambda g, ans, x, shape: reshape(g, x.shape), None)
-reshape.defjvp(lambda t, ans, x, shape: reshape(t, shape), None)
+reshape.deflinear(lambda g, ans, x, shape: reshape(g, x.shape), None)
 
 
 def _inverse_axes(axes, ndim):
@@ -38,8 +37,7 @@ def _transpose_impl(x, axes=None):
 
 transpose = Primitive(_transpose_impl, "transpose")
 """``transpose(x, axes)``: ā_x = ā transposed by the inverse permutation."""
-transpose.defvjp(lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, x.ndim)))
-transpose.defjvp(lambda t, ans, x, axes=None: transpose(t, axes))
+transpose.deflinear(lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, x.ndim)))
 
 
 def _swapaxes_impl(x, a, b):
@@ -48,13 +46,11 @@ def _swapaxes_impl(x, a, b):
 
 swapaxes = Primitive(_swapaxes_impl, "swapaxes")
 """``swapaxes(x, a, b)``: its own inverse, so ā_x = swapaxes(ā, a, b)."""
-swapaxes.defvjp(lambda g, ans, x, a, b: swapaxes(g, a, b), None, None)
-swapaxes.defjvp(lambda t, ans, x, a, b: swapaxes(t, a, b), None, None)
+swapaxes.deflinear(lambda g, ans, x, a, b: swapaxes(g, a, b), None, None)
 
 moveaxis = Primitive(np.moveaxis, "moveaxis")
 """``moveaxis(x, src, dst)``: ā_x = moveaxis(ā, dst, src)."""
-moveaxis.defvjp(lambda g, ans, x, src, dst: moveaxis(g, dst, src), None, None)
-moveaxis.defjvp(lambda t, ans, x, src, dst: moveaxis(t, src, dst), None, None)
+moveaxis.deflinear(lambda g, ans, x, src, dst: moveaxis(g, dst, src), None, None)
 
 
 def _expand_dims_impl(x, axis):
@@ -66,8 +62,7 @@ def _expand_dims_impl(x, axis):
 
 expand_dims = Primitive(_expand_dims_impl, "expand_dims")
 """``expand_dims(x, axis)``: ā_x = ā reshaped to x's shape."""
-expand_dims.defvjp(lambda g, ans, x, axis: reshape(g, x.shape), None)
-expand_dims.defjvp(lambda t, ans, x, axis: expand_dims(t, axis), None)
+expand_dims.deflinear(lambda g, ans, x, axis: reshape(g, x.shape), None)
 
 
 def _squeeze_impl(x, axis=None):
@@ -76,8 +71,7 @@ def _squeeze_impl(x, axis=None):
 
 squeeze = Primitive(_squeeze_impl, "squeeze")
 """``squeeze(x, axis)``: ā_x = ā reshaped to x's shape."""
-squeeze.defvjp(lambda g, ans, x, axis=None: reshape(g, x.shape))
-squeeze.defjvp(lambda t, ans, x, axis=None: squeeze(t, axis))
+squeeze.deflinear(lambda g, ans, x, axis=None: reshape(g, x.shape))
 
 
 def _concatenate_impl(*xs, axis=0):

@@ -99,8 +99,7 @@ def _log_softmax_impl(x, axis=-1):
 
 softmax = Primitive(_softmax_impl, "softmax")
 """y = exp(x) / Σ exp(x):  ā_x = y (ā - Σ ā y);  ȧ = y (ȧ_x - Σ ȧ_x y)."""
-softmax.defvjp(lambda g, ans, x, axis=-1: ans * (g - sum(g * ans, axis=axis, keepdims=True)))
-softmax.defjvp(lambda t, ans, x, axis=-1: ans * (t - sum(t * ans, axis=axis, keepdims=True)))
+softmax.defdiagonal(lambda d, ans, x, axis=-1: ans * (d - sum(d * ans, axis=axis, keepdims=True)))
 
 log_softmax = Primitive(_log_softmax_impl, "log_softmax")
 """y = x - logsumexp(x):  ā_x = ā - exp(y) Σ ā;  ȧ = ȧ_x - Σ exp(y) ȧ_x."""
@@ -133,14 +132,14 @@ def _log_expit_impl(x):
 
 log_expit = Primitive(_log_expit_impl, "log_expit")
 """log σ(x), stable in both tails: ȧ = ȧ_x (1 - σ(x)) = ȧ_x σ(-x)."""
-log_expit.defvjp(lambda g, ans, x: g * logistic(-x))
-log_expit.defjvp(lambda t, ans, x: t * logistic(-x))
+log_expit.defdiagonal(lambda d, ans, x: d * logistic(-x))
 
 
 def _logit_impl(p):
     # log(p / (1 - p)); near ½ as log1p((2p - 1)/(1 - p)), exact there. -inf at 0, inf at 1,
     # NaN outside [0, 1], silently (SciPy's values).
     p = np.asarray(p)
+    _refuse_complex(p)
     if p.dtype.kind != "f":
         p = p.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -152,8 +151,7 @@ def _logit_impl(p):
 
 logit = Primitive(_logit_impl, "logit")
 """log(p / (1 - p)), the inverse of σ: ȧ = ȧ_p / (p (1 - p)) (±inf at 0 and 1)."""
-logit.defvjp(lambda g, ans, p: g / (p * (1 - p)))
-logit.defjvp(lambda t, ans, p: t / (p * (1 - p)))
+logit.defdiagonal(lambda d, ans, p: d / (p * (1 - p)))
 
 expit = logistic
 
@@ -168,8 +166,17 @@ _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
 # ---- plumbing: compute in float64, return in the argument's floating dtype -------------------
+def _refuse_complex(x):
+    if np.iscomplexobj(x):
+        raise TypeError("chainrule's special functions (erf, gamma, ndtr, logit ...) are "
+                        "computed for real arguments only, and this one was given a complex "
+                        "array; pass np.real(z) explicitly if the real part is what you mean")
+
+
 def _f64(x):
-    """``x`` as a float64 array, and the floating dtype the result should have."""
+    """``x`` as a float64 array, and the floating dtype the result should have (a complex
+    ``x`` is refused: the float64 conversion would silently drop its imaginary part)."""
+    _refuse_complex(x)
     dt = getattr(x, "dtype", None)
     if dt is None or dt.kind != "f":
         dt = np.dtype(np.float64)
@@ -226,13 +233,11 @@ _gamma64 = _vectorized(_safe_gamma)
 # ---- the error function and its inverse ------------------------------------------------------
 erf = _float64_prim(_erf64, "erf")
 """erf x = 2/√π ∫₀ˣ e^{-s²} ds: ȧ = ȧ_x 2/√π e^{-x²}."""
-erf.defvjp(lambda g, ans, x: g * (2 / _SQRT_PI) * exp(-(x * x)))
-erf.defjvp(lambda t, ans, x: t * (2 / _SQRT_PI) * exp(-(x * x)))
+erf.defdiagonal(lambda d, ans, x: d * (2 / _SQRT_PI) * exp(-(x * x)))
 
 erfc = _float64_prim(_erfc64, "erfc")
 """erfc x = 1 - erf x (accurate where it is tiny): ȧ = -ȧ_x 2/√π e^{-x²}."""
-erfc.defvjp(lambda g, ans, x: g * (-2 / _SQRT_PI) * exp(-(x * x)))
-erfc.defjvp(lambda t, ans, x: t * (-2 / _SQRT_PI) * exp(-(x * x)))
+erfc.defdiagonal(lambda d, ans, x: d * (-2 / _SQRT_PI) * exp(-(x * x)))
 
 _WINITZKI = 0.147
 
@@ -276,20 +281,17 @@ def _erfcinv_impl(y):
 
 erfinv = Primitive(_erfinv_impl, "erfinv")
 """The inverse of erf on (-1, 1) (±inf at ±1, NaN outside): ȧ = ȧ_x √π/2 e^{erfinv(x)²}."""
-erfinv.defvjp(lambda g, ans, x: g * (_SQRT_PI / 2) * exp(ans * ans))
-erfinv.defjvp(lambda t, ans, x: t * (_SQRT_PI / 2) * exp(ans * ans))
+erfinv.defdiagonal(lambda d, ans, x: d * (_SQRT_PI / 2) * exp(ans * ans))
 
 erfcinv = Primitive(_erfcinv_impl, "erfcinv")
 """The inverse of erfc on (0, 2), accurate near 0: ȧ = -ȧ_x √π/2 e^{erfcinv(x)²}."""
-erfcinv.defvjp(lambda g, ans, x: g * (-_SQRT_PI / 2) * exp(ans * ans))
-erfcinv.defjvp(lambda t, ans, x: t * (-_SQRT_PI / 2) * exp(ans * ans))
+erfcinv.defdiagonal(lambda d, ans, x: d * (-_SQRT_PI / 2) * exp(ans * ans))
 
 
 # ---- the standard normal distribution --------------------------------------------------------
 ndtr = _float64_prim(lambda x64: 0.5 * _erfc64(-_SQRT1_2 * x64), "ndtr")
 """Φ(x) = ½ erfc(-x/√2), the standard normal CDF: ȧ = ȧ_x φ(x) = ȧ_x e^{-x²/2}/√(2π)."""
-ndtr.defvjp(lambda g, ans, x: g * _INV_SQRT_2PI * exp(-0.5 * (x * x)))
-ndtr.defjvp(lambda t, ans, x: t * _INV_SQRT_2PI * exp(-0.5 * (x * x)))
+ndtr.defdiagonal(lambda d, ans, x: d * _INV_SQRT_2PI * exp(-0.5 * (x * x)))
 
 
 def _ndtri_impl(p):
@@ -299,8 +301,7 @@ def _ndtri_impl(p):
 
 ndtri = Primitive(_ndtri_impl, "ndtri")
 """Φ⁻¹(p), the standard normal quantile: ȧ = ȧ_p / φ(ans) = ȧ_p √(2π) e^{ans²/2}."""
-ndtri.defvjp(lambda g, ans, p: g * (1 / _INV_SQRT_2PI) * exp(0.5 * (ans * ans)))
-ndtri.defjvp(lambda t, ans, p: t * (1 / _INV_SQRT_2PI) * exp(0.5 * (ans * ans)))
+ndtri.defdiagonal(lambda d, ans, p: d * (1 / _INV_SQRT_2PI) * exp(0.5 * (ans * ans)))
 
 _TAIL = -20.0  # below: the asymptotic series of the normal tail
 
@@ -355,19 +356,16 @@ def _ndtr_ratio64(x):
 ndtr_ratio = _float64_prim(lambda x64: _ndtr_ratio64(x64)[0], "ndtr_ratio")
 """r(x) = φ(x)/Φ(x) = (log Φ)'(x), stable in the left tail (r ≈ -x there):
 ȧ = -ȧ_x r (x + r), with x + r from ``ndtr_ratio_shift`` (no cancellation)."""
-ndtr_ratio.defvjp(lambda g, ans, x: -g * ans * ndtr_ratio_shift(x))
-ndtr_ratio.defjvp(lambda t, ans, x: -t * ans * ndtr_ratio_shift(x))
+ndtr_ratio.defdiagonal(lambda d, ans, x: -d * ans * ndtr_ratio_shift(x))
 
 ndtr_ratio_shift = _float64_prim(lambda x64: _ndtr_ratio64(x64)[1], "ndtr_ratio_shift")
 """s(x) = x + φ(x)/Φ(x) (→ 0⁺ as x → -∞, accurate there): ȧ = ȧ_x (1 - r s)."""
-ndtr_ratio_shift.defvjp(lambda g, ans, x: g * (1 - ndtr_ratio(x) * ans))
-ndtr_ratio_shift.defjvp(lambda t, ans, x: t * (1 - ndtr_ratio(x) * ans))
+ndtr_ratio_shift.defdiagonal(lambda d, ans, x: d * (1 - ndtr_ratio(x) * ans))
 
 log_ndtr = _float64_prim(_log_ndtr64, "log_ndtr")
 """log Φ(x), accurate in both tails (asymptotic series below x = -20, log1p above 0):
 ȧ = ȧ_x φ(x)/Φ(x), the ratio computed stably (``ndtr_ratio``)."""
-log_ndtr.defvjp(lambda g, ans, x: g * ndtr_ratio(x))
-log_ndtr.defjvp(lambda t, ans, x: t * ndtr_ratio(x))
+log_ndtr.defdiagonal(lambda d, ans, x: d * ndtr_ratio(x))
 
 
 # ---- the gamma function and its logarithmic derivatives ------------------------------------
@@ -523,26 +521,22 @@ def _polygamma_impl(n, x):
 
 gammaln = _float64_prim(_lgamma64, "gammaln")
 """log|Γ(x)| (inf at the poles 0, -1, -2 ...): ȧ = ȧ_x ψ(x) (digamma)."""
-gammaln.defvjp(lambda g, ans, x: g * digamma(x))
-gammaln.defjvp(lambda t, ans, x: t * digamma(x))
+gammaln.defdiagonal(lambda d, ans, x: d * digamma(x))
 
 gamma = _float64_prim(_gamma64, "gamma")
 """Γ(x) (``math.gamma``; ±inf at ±0 and NaN at the negative integers, as SciPy):
 ȧ = ȧ_x Γ(x) ψ(x)."""
-gamma.defvjp(lambda g, ans, x: g * ans * digamma(x))
-gamma.defjvp(lambda t, ans, x: t * ans * digamma(x))
+gamma.defdiagonal(lambda d, ans, x: d * ans * digamma(x))
 
 digamma = _float64_prim(_digamma64, "digamma")
 """ψ(x) = Γ'(x)/Γ(x), for every real x (reflection below 0; full relative accuracy at the
 root 1.4616...): ȧ = ȧ_x ψ'(x) = ȧ_x polygamma(1, x)."""
-digamma.defvjp(lambda g, ans, x: g * polygamma(1, x))
-digamma.defjvp(lambda t, ans, x: t * polygamma(1, x))
+digamma.defdiagonal(lambda d, ans, x: d * polygamma(1, x))
 
 polygamma = Primitive(_polygamma_impl, "polygamma")
 """``polygamma(n, x)`` = ψ⁽ⁿ⁾(x) for integers n ≥ 0 (n structural, may be an array):
 ȧ = ȧ_x ψ⁽ⁿ⁺¹⁾(x)."""
-polygamma.defvjp(None, lambda g, ans, n, x: g * polygamma(np.add(n, 1), x))
-polygamma.defjvp(None, lambda t, ans, n, x: t * polygamma(np.add(n, 1), x))
+polygamma.defdiagonal(None, lambda d, ans, n, x: d * polygamma(np.add(n, 1), x))
 
 
 # ---- x log y and entropy ------------------------------------------------------------------
@@ -566,17 +560,13 @@ def _x_over(x, y, at):
 xlogy = Primitive(lambda x, y: _x_log_impl(x, y, np.log), "xlogy")
 """x log y, 0 where x = 0 (unless y is NaN), as SciPy: ā_x = ā log y, ā_y = ā x/y — 0
 where x = 0, also at y = 0 (PyTorch gives NaN there, 0/0)."""
-xlogy.defvjp(lambda g, ans, x, y: g * log(y),
-             lambda g, ans, x, y: g * _x_over(x, y, 0))
-xlogy.defjvp(lambda t, ans, x, y: t * log(y),
-             lambda t, ans, x, y: t * _x_over(x, y, 0))
+xlogy.defdiagonal(lambda d, ans, x, y: d * log(y),
+                  lambda d, ans, x, y: d * _x_over(x, y, 0))
 
 xlog1py = Primitive(lambda x, y: _x_log_impl(x, y, np.log1p), "xlog1py")
 """x log(1 + y), 0 where x = 0: ā_x = ā log1p(y), ā_y = ā x/(1 + y) — 0 where x = 0."""
-xlog1py.defvjp(lambda g, ans, x, y: g * log1p(y),
-               lambda g, ans, x, y: g * _x_over(x, 1 + y, 0))
-xlog1py.defjvp(lambda t, ans, x, y: t * log1p(y),
-               lambda t, ans, x, y: t * _x_over(x, 1 + y, 0))
+xlog1py.defdiagonal(lambda d, ans, x, y: d * log1p(y),
+                    lambda d, ans, x, y: d * _x_over(x, 1 + y, 0))
 
 
 def _entr_impl(x):
@@ -598,8 +588,7 @@ def _entr_slope(x):
 entr = Primitive(_entr_impl, "entr")
 """-x log x for x > 0, 0 at 0, -inf below (SciPy's): ȧ = -ȧ_x (1 + log x) (+inf at 0,
 0 below 0)."""
-entr.defvjp(lambda g, ans, x: g * _entr_slope(x))
-entr.defjvp(lambda t, ans, x: t * _entr_slope(x))
+entr.defdiagonal(lambda d, ans, x: d * _entr_slope(x))
 
 
 # ---- Bessel functions i0 and i1 --------------------------------------------------------------
@@ -676,10 +665,8 @@ def _i1_slope(x):
     return i0(x) - _i1_over_x(x)
 
 
-i0.defvjp(lambda g, ans, x: g * i1(x))
-i0.defjvp(lambda t, ans, x: t * i1(x))
-i1.defvjp(lambda g, ans, x: g * _i1_slope(x))
-i1.defjvp(lambda t, ans, x: t * _i1_slope(x))
+i0.defdiagonal(lambda d, ans, x: d * i1(x))
+i1.defdiagonal(lambda d, ans, x: d * _i1_slope(x))
 
 __all__ = ["logsumexp", "softmax", "log_softmax", "expit", "logistic", "log_expit", "logit",
            "erf", "erfc", "erfinv", "erfcinv", "ndtr", "ndtri", "log_ndtr", "ndtr_ratio",

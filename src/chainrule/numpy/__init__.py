@@ -22,12 +22,14 @@ from ..ops.dispatch import UFUNCS as _UFUNCS
 from ..ops.dtypes import convert as _convert
 from . import (  # noqa: F401  (each registers the NumPy names it implements)
     creation,
+    fft,
     indexing,
     linalg,
     manipulation,
     math,
     padding,
     polynomial,
+    random,
     sorting,
     statistics,
 )

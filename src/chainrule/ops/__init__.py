@@ -10,6 +10,7 @@ from ..core import Primitive, broadcast_to, cast, sum_to
 from . import (  # noqa: F401
     dispatch,
     elementwise,
+    fft,
     index,
     linalg,
     methods,
@@ -17,6 +18,7 @@ from . import (  # noqa: F401
     reduce,
     shape,
     special,
+    window,
 )
 from .elementwise import *  # noqa: F403
 from .index import at_add, at_set, getitem, scatter_add
@@ -36,7 +38,7 @@ from .shape import (
 from .special import log_softmax, logsumexp, softmax
 
 _FAMILIES = (elementwise, reduce, shape, index, linalg, special,
-             passthrough)
+             passthrough, fft, window)
 
 
 def registry() -> dict[str, Primitive]:

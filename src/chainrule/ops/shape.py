@@ -8,8 +8,9 @@ The primitives (``reshape``, ``transpose``, ``swapaxes``, ``moveaxis``, ``expand
 Everything else here is a *composite*: a function of those primitives, of ``getitem`` (a
 gather, whose adjoint scatters, adding where an entry was used twice) and of
 ``broadcast_to`` (whose adjoint sums), so it needs no rules of its own and differentiates
-to any order. ``tile`` and ``repeat`` by a constant are broadcasts; ``flip``, ``split``,
-``roll`` are slices; ``insert``, ``delete``, ``pad``'s edge/reflect/symmetric/wrap modes and
+to any order. ``tile`` and ``repeat`` by a constant are broadcasts; ``flip`` and ``split``
+are slices (``roll`` is a primitive of :mod:`~chainrule.ops.window`); ``insert``, ``delete``,
+``pad``'s edge/reflect/symmetric/wrap modes and
 ``resize`` are gathers whose indices are found by running NumPy's own function on an array
 of positions (``np.pad(np.arange(n), ...)`` says where each padded entry comes from).
 
@@ -30,6 +31,7 @@ from . import elementwise as _ew
 from ._util import ByArgnum, normalize_axis, prim
 from .dtypes import convert
 from .index import Distinct, getitem, scatter_add
+from .window import np_roll
 
 # ---- helpers shared by the composite families ----------------------------------------------
 
@@ -524,24 +526,8 @@ def flipud(m):
 
 
 def roll(a, shift, axis=None):
-    """``np.roll``: entries shifted cyclically (two slices joined along each axis)."""
-    if not traced(a):
-        return np.roll(a, shift, axis)
-    x = as_array(a)
-    if axis is None:
-        return reshape(roll(reshape(x, (-1,)), shift, 0), x.shape)
-    total: dict[int, int] = {}
-    for sh, ax in np.broadcast(full_unwrap(shift), axis):
-        ax = axis_index(ax, x.ndim)
-        total[ax] = total.get(ax, 0) + int(sh)
-    for ax, sh in total.items():
-        n = x.shape[ax]
-        if n == 0 or sh % n == 0:
-            continue
-        cut = n - sh % n
-        x = concatenate_pieces(getitem(x, along(ax, slice(cut, None))),
-                         getitem(x, along(ax, slice(None, cut))), axis=ax)
-    return x
+    """``np.roll``: one primitive (:func:`chainrule.ops.window.roll`)."""
+    return np_roll(as_array(a) if traced(a) else a, shift, axis)
 
 
 def rot90(m, k=1, axes=(0, 1)):

@@ -23,6 +23,7 @@ from ..ops.dtypes import convert as _convert
 from . import (  # noqa: F401  (each registers the NumPy names it implements)
     creation,
     fft,
+    index_tricks,
     indexing,
     linalg,
     manipulation,
@@ -53,6 +54,8 @@ floor_divide = _ops.floor_divide
 sign = _ops.sign
 floor = _ops.floor
 ceil = _ops.ceil
+r_ = index_tricks.r_
+c_ = index_tricks.c_
 
 
 def _contains_tracer(obj: Any) -> bool:

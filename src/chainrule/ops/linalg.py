@@ -34,7 +34,17 @@ from . import dispatch
 from ._util import ByArgnum, ndim, normalize_axis, prim, shape
 from .elementwise import absolute, multiply, power, sqrt, where
 from .reduce import max, min, sum  # noqa: A004 - NumPy's names
-from .shape import concatenate, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, transpose
+from .shape import (
+    as_array,
+    concatenate,
+    expand_dims,
+    moveaxis,
+    ravel,
+    reshape,
+    squeeze,
+    swapaxes,
+    transpose,
+)
 
 # ---- small helpers (structural masks in NumPy; everything on values in chainrule ops) ----
 
@@ -58,8 +68,9 @@ def _mask(kind: str, n: int, dtype: Any) -> np.ndarray:
 
 
 def _arr(x: Any) -> Any:
-    """A traced value or an ndarray as it is; anything else (a list, a number) as an array."""
-    return x if isinstance(x, (Tracer, np.ndarray)) else np.asarray(x)
+    """A traced value or an ndarray as it is; a list holding traced values stacked; anything
+    else (a list, a number) as an array."""
+    return x if isinstance(x, (Tracer, np.ndarray)) else as_array(x)
 
 
 def _dtype(x: Any) -> Any:

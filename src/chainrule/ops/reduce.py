@@ -30,7 +30,8 @@ ediff1d, trapezoid, gradient, correlate, cumulative_sum/cumulative_prod, and eve
   weights; with ties, to the entries the stable sort puts there. With method='linear'
   ``q`` is differentiable too (slope (s_hi - s_lo)(n - 1)).
 * std = sqrt(var): its derivative is infinite where the variance is 0 (as JAX and
-  PyTorch, which give inf/NaN there).
+  PyTorch, which give inf/NaN there), except over a single entry, where std is identically
+  0 and its derivative is 0.
 """
 
 from __future__ import annotations
@@ -296,8 +297,18 @@ def var(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa
 
 
 def std(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa: A002
-    """sqrt(var); its derivative is infinite where the variance is 0."""
+    """sqrt(var); its derivative is infinite where the variance is 0, except over a single
+    entry (an axis of length 1), where std is identically 0: |x - mean| there, derivative 0."""
+    if _mask(where, x) is None and mean is None and ddof == 0 and _reduced_count(x, axis) == 1:
+        d = x - _mean(x, axis=axis, keepdims=True)
+        return sum(_ew.absolute(d), axis=axis, keepdims=keepdims)
     return sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims, where=where, mean=mean))
+
+
+def _reduced_count(x, axis) -> int:
+    """How many entries each result of a reduction over ``axis`` sums."""
+    shp = np.shape(full_unwrap(x))
+    return int(np.prod([shp[a] for a in normalize_axis(axis, len(shp))], dtype=np.int64))
 
 
 def _extreme(p, x, axis, keepdims, initial, where, name):

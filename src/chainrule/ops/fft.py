@@ -128,7 +128,7 @@ def _c2r_vjp(g, ans, z, axes, s, norm):
     n = s[-1]
     w = hermitian_weight(n // 2 + 1, n, lengths[-1], np.real(zv).dtype)
     w = w.reshape(w.shape + (1,) * (zv.ndim - 1 - axes[-1]))
-    return fft_c2c(g, axes, s, lengths, norm, True) * w
+    return _real_part_for(fft_c2c(g, axes, s, lengths, norm, True) * w, z)
 
 
 fft_c2r = Primitive(_c2r_impl, "fft_c2r")

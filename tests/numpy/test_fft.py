@@ -166,6 +166,8 @@ def test_errors_name_the_function_and_the_fix():
         cr.vjp(lambda x: cnp.fft.fftn(x, axes=(0, 0)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="invalid number of data points"):
         cr.vjp(lambda x: cnp.fft.fft(x, n=0), x)
+    with pytest.raises(TypeError, match=r"numpy\.fft\.rfft\(\.\.\., out=\.\.\.\) writes in place"):
+        cr.vjp(lambda x: cnp.fft.rfft(x, out=np.zeros(3, complex)), x)
 
 
 @needs_complex

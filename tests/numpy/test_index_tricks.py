@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -37,7 +39,9 @@ def test_values_and_gradients_match_numpy_and_central_differences(build):
 def test_without_traced_pieces_they_are_numpys_objects():
     np.testing.assert_array_equal(cnp.r_[1:4, 7], np.r_[1:4, 7])
     np.testing.assert_array_equal(cnp.c_[[1, 2], [3, 4]], np.c_[[1, 2], [3, 4]])
-    assert isinstance(cnp.r_["r", [1, 2]], np.matrix)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)  # np.matrix
+        assert isinstance(cnp.r_["r", [1, 2]], np.matrix)
 
 
 def test_a_matrix_directive_with_traced_pieces_is_refused():

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer
-from ..ops.dispatch import implements
+from ..ops.dispatch import implements, no_out
 from ..ops.fft import fft_c2c, fft_c2r, fft_r2c
 from ..ops.window import roll
 
@@ -94,96 +94,108 @@ def _traced(a: Any) -> bool:
 @implements(np.fft.fft)
 def fft(a, n=None, axis=-1, norm=None, out=None):
     """``numpy.fft.fft``: the 1-d DFT along ``axis`` (cropped or zero-padded to ``n``)."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.fft(a, n, axis, norm, out)
+    no_out("fft.fft", out)
     return _c2c(a, *_one_axis(n, axis), norm, "fft", False)
 
 
 @implements(np.fft.ifft)
 def ifft(a, n=None, axis=-1, norm=None, out=None):
     """``numpy.fft.ifft``: the 1-d inverse DFT along ``axis``."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.ifft(a, n, axis, norm, out)
+    no_out("fft.ifft", out)
     return _c2c(a, *_one_axis(n, axis), norm, "ifft", True)
 
 
 @implements(np.fft.rfft)
 def rfft(a, n=None, axis=-1, norm=None, out=None):
     """``numpy.fft.rfft``: the half spectrum (n//2 + 1 entries) of a real signal."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.rfft(a, n, axis, norm, out)
+    no_out("fft.rfft", out)
     return _r2c(a, *_one_axis(n, axis), norm, "rfft")
 
 
 @implements(np.fft.irfft)
 def irfft(a, n=None, axis=-1, norm=None, out=None):
     """``numpy.fft.irfft``: the real signal of length n (default 2(m - 1)) of a half spectrum."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.irfft(a, n, axis, norm, out)
+    no_out("fft.irfft", out)
     return _c2r(a, *_one_axis(n, axis), norm, "irfft")
 
 
 @implements(np.fft.fftn)
 def fftn(a, s=None, axes=None, norm=None, out=None):
     """``numpy.fft.fftn``: the n-d DFT over ``axes`` (sizes ``s``)."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.fftn(a, s, axes, norm, out)
+    no_out("fft.fftn", out)
     return _c2c(a, s, axes, norm, "fftn", False)
 
 
 @implements(np.fft.ifftn)
 def ifftn(a, s=None, axes=None, norm=None, out=None):
     """``numpy.fft.ifftn``: the n-d inverse DFT over ``axes``."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.ifftn(a, s, axes, norm, out)
+    no_out("fft.ifftn", out)
     return _c2c(a, s, axes, norm, "ifftn", True)
 
 
 @implements(np.fft.rfftn)
 def rfftn(a, s=None, axes=None, norm=None, out=None):
     """``numpy.fft.rfftn``: the n-d DFT of a real array, half spectrum on the last axis."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.rfftn(a, s, axes, norm, out)
+    no_out("fft.rfftn", out)
     return _r2c(a, s, axes, norm, "rfftn")
 
 
 @implements(np.fft.irfftn)
 def irfftn(a, s=None, axes=None, norm=None, out=None):
     """``numpy.fft.irfftn``: the real array of an n-d half spectrum."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.irfftn(a, s, axes, norm, out)
+    no_out("fft.irfftn", out)
     return _c2r(a, s, axes, norm, "irfftn")
 
 
 @implements(np.fft.fft2)
 def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """``numpy.fft.fft2``: fftn over the last two axes."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.fft2(a, s, axes, norm, out)
+    no_out("fft.fft2", out)
     return _c2c(a, s, axes, norm, "fft2", False)
 
 
 @implements(np.fft.ifft2)
 def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """``numpy.fft.ifft2``: ifftn over the last two axes."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.ifft2(a, s, axes, norm, out)
+    no_out("fft.ifft2", out)
     return _c2c(a, s, axes, norm, "ifft2", True)
 
 
 @implements(np.fft.rfft2)
 def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """``numpy.fft.rfft2``: rfftn over the last two axes."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.rfft2(a, s, axes, norm, out)
+    no_out("fft.rfft2", out)
     return _r2c(a, s, axes, norm, "rfft2")
 
 
 @implements(np.fft.irfft2)
 def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """``numpy.fft.irfft2``: irfftn over the last two axes."""
-    if not _traced(a) or out is not None:
+    if not _traced(a):
         return np.fft.irfft2(a, s, axes, norm, out)
+    no_out("fft.irfft2", out)
     return _c2r(a, s, axes, norm, "irfft2")
 
 

@@ -51,7 +51,8 @@ TEXT = [
      "Critical points found by minimising ‖∇L‖² with Newton steps δ = -H⁻¹∇L solved by "
      "MINRES (H is indefinite at a saddle), falling back to Levenberg-Marquardt steps by "
      "conjugate gradients where Newton does not lower ‖∇L‖, all on Hessian-vector products "
-     "(forward over reverse), from perturbed points of the training paths, on the cost plus 1e-3/2 ‖θ‖² "
+     "(forward over reverse), from perturbed points of the training paths, on the cost plus "
+     "1e-3/2 ‖θ‖² "
      "(without it the separable classes push critical points to infinity). Dauphin et al. "
      "(2014) report low index at low loss; points where the search stopped before "
      "|∇L| ≤ 1e-5 are marked with crosses."),

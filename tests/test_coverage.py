@@ -23,7 +23,8 @@ BY_NAME = {r.name: r for r in ROWS}
 def public_names() -> set[str]:
     """Computed here, independently of coverage.public_callables."""
     out = set()
-    for prefix, mod in (("numpy.", np), ("numpy.linalg.", np.linalg)):
+    for prefix, mod in (("numpy.", np), ("numpy.linalg.", np.linalg), ("numpy.fft.", np.fft),
+                        ("numpy.random.", np.random)):
         out |= {prefix + n for n in dir(mod) if n[0] != "_" and callable(getattr(mod, n))}
     return out
 

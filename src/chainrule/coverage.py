@@ -1,4 +1,5 @@
-"""What chainrule does with every public callable of ``numpy`` and ``numpy.linalg``.
+"""What chainrule does with every public callable of ``numpy``, ``numpy.linalg``,
+``numpy.fft`` and ``numpy.random``.
 
 ``python -m chainrule.coverage`` prints one status per name:
 
@@ -41,7 +42,8 @@ NOT_APPLICABLE = "not applicable"
 MISSING = "differentiable, no rule yet"
 
 # ---- the curated classification ---------------------------------------------------------
-# Every public callable of numpy (bare names) and numpy.linalg ("linalg." + name) is in one
+# Every public callable of numpy (bare names), numpy.linalg ("linalg." + name), numpy.fft
+# ("fft." + name) and numpy.random ("random." + name) is in one
 # of four tables. Names absent from the installed NumPy are ignored (the table also serves
 # NumPy 2.0-2.3).
 
@@ -86,6 +88,9 @@ _DIFFERENTIABLE = {
         linalg.outer linalg.pinv linalg.qr linalg.slogdet linalg.solve linalg.svd
         linalg.svdvals linalg.tensordot linalg.tensorinv linalg.tensorsolve linalg.trace
         linalg.vecdot linalg.vector_norm""",
+    "numpy.fft": """
+        fft.fft fft.ifft fft.rfft fft.irfft fft.fft2 fft.ifft2 fft.rfft2 fft.irfft2 fft.fftn
+        fft.ifftn fft.rfftn fft.irfftn fft.fftshift fft.ifftshift fft.fftfreq fft.rfftfreq""",
 }
 
 # No derivative (zero almost everywhere, or an integer, boolean or non-numeric result):
@@ -140,6 +145,13 @@ _UNSUPPORTED = {
         intersect1d union1d setdiff1d setxor1d""",
     "np.matrix (a deprecated subclass); use 2-D arrays": "matrix asmatrix bmat",
     "polynomial class; use np.polyval and friends on coefficient arrays": "poly1d",
+    "Hermitian transforms conjugate a complex traced value (needs complex support); "
+    "irfft/rfft of the conjugate express them": "fft.hfft fft.ihfft",
+    "random sampling is not differentiated: a traced argument raises, naming the sampler; "
+    "reparameterise (loc + scale * np.random.randn(...))": " ".join(
+        "random." + n for n in dir(np.random)
+        if n[0] != "_" and n != "test" and callable(getattr(np.random, n))
+        and not isinstance(getattr(np.random, n), type)),
 }
 
 # No array data in, or a type: nothing to differentiate.
@@ -151,7 +163,8 @@ _NOT_APPLICABLE = {
         get_printoptions set_printoptions printoptions getbufsize setbufsize geterr seterr
         geterrcall seterrcall""",
     "information and testing": """
-        get_include info show_config show_runtime test linalg.test add_docstring add_newdoc
+        get_include info show_config show_runtime test linalg.test fft.test random.test
+        add_docstring add_newdoc
         add_newdoc_ufunc""",
     "iterator over arrays (iterate the traced array itself)": "nested_iters",
 }
@@ -214,7 +227,9 @@ class Row:
 def public_callables() -> list[tuple[str, str, Any]]:
     """(display name, table key, object) for every public callable of numpy and linalg."""
     out = []
-    for prefix, key_prefix, mod in (("numpy.", "", np), ("numpy.linalg.", "linalg.", np.linalg)):
+    for prefix, key_prefix, mod in (("numpy.", "", np), ("numpy.linalg.", "linalg.", np.linalg),
+                                    ("numpy.fft.", "fft.", np.fft),
+                                    ("numpy.random.", "random.", np.random)):
         for name in sorted(dir(mod)):
             if name.startswith("_"):
                 continue
@@ -242,7 +257,8 @@ def _namespace_own(key: str, obj: Any) -> bool:
     tables it is built from (``np.array`` of traced values)?"""
     from . import numpy as cnp
     from .numpy import dispatch
-    mod, name = (cnp.linalg, key[7:]) if key.startswith("linalg.") else (cnp, key)
+    prefix, _, rest = key.rpartition(".")
+    mod, name = (getattr(cnp, prefix), rest) if prefix else (cnp, key)
     ours = vars(mod).get(name)
     if ours is None or ours is obj or not callable(ours):
         return False
@@ -286,7 +302,7 @@ def classify(display: str, key: str, obj: Any) -> Row:
                                f"primitive {impl.name} has no {'/'.join(modes)} rule")
     elif _lookup(dispatch.PASSTHROUGH, obj) is not None:
         status, detail = PASSTHROUGH, reason
-    elif _namespace_own(key, obj):
+    elif kind != "unsup" and _namespace_own(key, obj):
         status, detail = RULE, "through chainrule.numpy (NumPy does not dispatch it)"
     elif kind == "diff":
         hint = "" if _dispatched(obj) else (
@@ -316,7 +332,8 @@ def classify(display: str, key: str, obj: Any) -> Row:
 
 
 def report() -> list[Row]:
-    """One :class:`Row` per public callable of numpy and numpy.linalg, sorted by name."""
+    """One :class:`Row` per public callable of numpy, numpy.linalg, numpy.fft and
+    numpy.random, sorted by name."""
     from . import ops  # noqa: F401  (fills the dispatch tables)
     return [classify(*entry) for entry in public_callables()]
 
@@ -333,7 +350,8 @@ def summary(rows: Sequence[Row]) -> dict[str, int]:
 
 
 def _summary_lines(rows: Sequence[Row]) -> list[str]:
-    lines = [f"{len(rows)} public callables of numpy and numpy.linalg:"]
+    lines = [f"{len(rows)} public callables of numpy, numpy.linalg, numpy.fft and "
+             "numpy.random:"]
     lines += [f"  {n:4d}  {s}" for s, n in summary(rows).items()]
     lines.append(f"  {_missing(rows):4d}  of the not supported: {MISSING}")
     return lines
@@ -358,7 +376,8 @@ def markdown(rows: Sequence[Row]) -> str:
         "<!-- Generated by `python -m chainrule.coverage --write`; "
         "tests/test_coverage.py fails when it is stale. -->",
         "",
-        f"Every public callable of `numpy` and `numpy.linalg` (NumPy {np.__version__}) and "
+        "Every public callable of `numpy`, `numpy.linalg`, `numpy.fft` and `numpy.random` "
+        f"(NumPy {np.__version__}) and "
         "what chainrule does with it. **rule (both modes)**: forward and reverse mode, through "
         "plain NumPy calls on traced values and through `chainrule.numpy`. **passthrough**: "
         "no derivative; computed on the plain values, the result is a plain array. **not "

@@ -21,6 +21,8 @@ from ..ops.dtypes import convert as _convert
 from . import (  # noqa: F401  (each registers the NumPy names it implements)
     creation,
     eigen,
+    fft,
+    index_tricks,
     indexing,
     linalg,
     manipulation,
@@ -30,6 +32,7 @@ from . import (  # noqa: F401  (each registers the NumPy names it implements)
     passthrough,
     polynomial,
     products,
+    random,
     sorting,
     statistics,
 )
@@ -58,6 +61,8 @@ floor_divide = _ops.floor_divide
 sign = _ops.sign
 floor = _ops.floor
 ceil = _ops.ceil
+r_ = index_tricks.r_
+c_ = index_tricks.c_
 
 
 def _contains_tracer(obj: Any) -> bool:

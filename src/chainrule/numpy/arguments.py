@@ -65,8 +65,9 @@ def and_where(mask: Any, where: Any) -> Any:
 
 
 def operand(x: Any) -> Any:
-    """A traced value or an ndarray as it is; anything else (a list, a number) as an array."""
-    return x if isinstance(x, (Tracer, np.ndarray)) else np.asarray(x)
+    """A traced value or an ndarray as it is; a list holding traced values stacked; anything
+    else (a list, a number) as an array."""
+    return x if isinstance(x, (Tracer, np.ndarray)) else as_array(x)
 
 
 def dtype_of(x: Any) -> np.dtype:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Tracer, broadcast_to, full_unwrap
+from ..ops import window as _window
 from ..ops.axes import along, axis_index, normalize_axis
 from ..ops.dtypes import convert
 from ..ops.index import Distinct, getitem
@@ -421,24 +422,44 @@ def flipud(m):
 
 @implements(np.roll)
 def roll(a, shift, axis=None):
-    """``np.roll``: entries shifted cyclically (two slices joined along each axis)."""
+    """``np.roll``: one ``roll`` primitive (:mod:`chainrule.ops.window`) with the shift and
+    axes as plain integers."""
     if not traced(a):
         return np.roll(a, shift, axis)
-    x = as_array(a)
+    a = as_array(a)
+    shift = full_unwrap(shift)
     if axis is None:
-        return reshape(roll(reshape(x, (-1,)), shift, 0), x.shape)
+        return _window.roll(a, int(np.sum(shift)), None)
+    if isinstance(shift, (int, np.integer)) and isinstance(axis, (int, np.integer)):
+        return _window.roll(a, int(shift), int(axis))
+    pairs = np.broadcast(shift, axis)
+    if pairs.nd > 1:
+        raise ValueError("'shift' and 'axis' should be scalars or 1D sequences")
     total: dict[int, int] = {}
-    for sh, ax in np.broadcast(full_unwrap(shift), axis):
-        ax = axis_index(ax, x.ndim)
-        total[ax] = total.get(ax, 0) + int(sh)
-    for ax, sh in total.items():
-        n = x.shape[ax]
-        if n == 0 or sh % n == 0:
-            continue
-        cut = n - sh % n
-        x = concatenate_pieces(getitem(x, along(ax, slice(cut, None))),
-                               getitem(x, along(ax, slice(None, cut))), axis=ax)
-    return x
+    for sh, ax in pairs:
+        ax = int(ax)
+        if not -a.ndim <= ax < a.ndim:
+            raise np.exceptions.AxisError(ax, a.ndim)
+        total[ax % a.ndim] = total.get(ax % a.ndim, 0) + int(sh)
+    return _window.roll(a, tuple(total.values()), tuple(total))
+
+
+@implements(np.lib.stride_tricks.sliding_window_view)
+def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
+    """``numpy.lib.stride_tricks.sliding_window_view``: the windows of ``x`` as trailing
+    axes (read-only; ``writeable=True`` is refused for a traced value)."""
+    if not isinstance(x, Tracer):
+        return np.lib.stride_tricks.sliding_window_view(x, window_shape, axis, subok=subok,
+                                                        writeable=writeable)
+    if writeable:
+        raise TypeError("sliding_window_view(..., writeable=True) of a traced value: writing "
+                        "into the windows would change a traced value; leave writeable=False")
+    window_shape = ((int(window_shape),) if np.ndim(window_shape) == 0
+                    else tuple(int(w) for w in window_shape))
+    if axis is not None:
+        axis = int(axis) if np.ndim(axis) == 0 else tuple(int(a) for a in axis)
+    return _window.sliding_window(x, window_shape, axis)
+
 
 
 @implements(np.rot90)

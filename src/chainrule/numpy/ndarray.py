@@ -48,6 +48,8 @@ def _setitem(self, idx, value):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if any(not isinstance(x, Tracer) and defers_to(x) for x in inputs):
+        return NotImplemented  # NEP 13: the other operand's __array_ufunc__ is tried next
     if method == "__call__":
         if "out" in kwargs:
             raise TypeError(
@@ -83,6 +85,22 @@ def _array_function(self, func, types, args, kwargs):
         "define one with chainrule.primitive(...).defvjp(...).defjvp(...).")
 
 
+def _plain_integer(self):
+    """``int(x)``/``operator.index(x)``: an integer of a traced value, like ``x.astype(int)``:
+    a step function of x, whose derivative is 0 wherever it exists, so the plain integer is
+    exact (no derivative is lost). A Python float would lose one: float(x) refuses."""
+    return int(full_unwrap(self))
+
+
+def _as_plain_array(self, dtype=None, copy=None):
+    """``np.asarray(x, dtype=int)``, ``np.int64(x)``: integer and boolean dtypes are step
+    functions of x (like ``x.astype(int)``): the plain result is exact. A floating or
+    unspecified dtype would lose the derivative, and refuses."""
+    if dtype is not None and np.dtype(dtype).kind in "biu":
+        return np.asarray(full_unwrap(self), dtype=dtype)
+    raise _lost_derivative("a NumPy array (np.asarray/np.array)")
+
+
 def _astype(self, dtype, copy=True):
     return convert(self, dtype, "x.astype")
 
@@ -111,14 +129,39 @@ def _iter(self):
 
 _NO_KWARGS: dict = {}  # shared and never written: operators pass no keyword arguments
 
+# Operand types a traced value always handles itself (the hot path tests membership only).
+_OWN_OPERANDS = {float, int, bool, complex, np.ndarray, np.float64, np.float32, np.int64,
+                 np.bool_, list, tuple}
+
+
+def defers_to(other) -> bool:
+    """NEP 13: does a binary operator of a traced value leave ``other`` to its own reflected
+    operator (return NotImplemented)? Yes where ``other``'s type opts out of NumPy's ufuncs
+    (``__array_ufunc__ = None``) or overrides them with its own ``__array_ufunc__`` (an
+    xarray-like wrapper: it unwraps itself and applies the ufunc to the traced value), and,
+    for a type without ``__array_ufunc__``, where its ``__array_priority__`` is higher."""
+    cls = type(other)
+    if cls in _OWN_OPERANDS or isinstance(other, (Tracer, np.ndarray, np.generic)):
+        return False
+    override = getattr(cls, "__array_ufunc__", _ABSENT)
+    if override is _ABSENT:
+        return getattr(other, "__array_priority__", -np.inf) > Tracer.__array_priority__
+    return override is None or override is not np.ndarray.__array_ufunc__
+
+
+_ABSENT = object()
+
 
 def _binary(prim):
     # With a plain operand, or one of the same trace, this tracer's trace is the one to
     # process the call: skip the primitive's search for the highest level (the hot path).
     # Skipping Primitive.__call__ skips its report to the observers too, so it is made here.
     def op(self, other):
-        if isinstance(other, Tracer) and other._trace is not self._trace:
-            return prim(self, other)
+        if isinstance(other, Tracer):
+            if other._trace is not self._trace:
+                return prim(self, other)
+        elif type(other) not in _OWN_OPERANDS and defers_to(other):
+            return NotImplemented
         args = (self, other)
         out = self._trace.process(prim, args, _NO_KWARGS)
         if _observe.active is not None:
@@ -130,8 +173,11 @@ def _binary(prim):
 
 def _rbinary(prim):
     def rop(self, other):
-        if isinstance(other, Tracer) and other._trace is not self._trace:
-            return prim(other, self)
+        if isinstance(other, Tracer):
+            if other._trace is not self._trace:
+                return prim(other, self)
+        elif type(other) not in _OWN_OPERANDS and defers_to(other):
+            return NotImplemented
         args = (other, self)
         out = self._trace.process(prim, args, _NO_KWARGS)
         if _observe.active is not None:
@@ -167,6 +213,10 @@ _METHODS = {
     "__rtruediv__": _rbinary(ew.divide),
     "__floordiv__": lambda s, o: ew.floor_divide(s, o),
     "__rfloordiv__": lambda s, o: ew.floor_divide(o, s),
+    "__mod__": _binary(ew.remainder),
+    "__rmod__": _rbinary(ew.remainder),
+    "__divmod__": lambda s, o: NotImplemented if defers_to(o) else _math.divmod_(s, o),
+    "__rdivmod__": lambda s, o: NotImplemented if defers_to(o) else _math.divmod_(o, s),
     "__pow__": _binary(ew.power),
     "__rpow__": _rbinary(ew.power),
     "__matmul__": _binary(matmul),
@@ -186,10 +236,10 @@ _METHODS = {
     "__iter__": _iter,
     "__bool__": lambda s: bool(full_unwrap(s)),
     "__float__": _refuse("a Python float"),
-    "__int__": _refuse("a Python int"),
+    "__int__": _plain_integer,
     "__complex__": _refuse("a Python complex"),
     "__index__": _refuse("an index"),
-    "__array__": _refuse("a NumPy array (np.asarray/np.array)"),
+    "__array__": _as_plain_array,
     "__array_ufunc__": _array_ufunc,
     "__array_function__": _array_function,
     "reshape": _reshape,

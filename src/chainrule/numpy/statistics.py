@@ -88,8 +88,19 @@ def var(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa
         _masked_count(mask, x, axis, keepdims) - ddof)
 
 
+def _reduced_count(x, axis) -> int:
+    """How many entries each result of a reduction over ``axis`` sums."""
+    shp = np.shape(full_unwrap(x))
+    return int(np.prod([shp[a] for a in normalize_axis(axis, len(shp))], dtype=np.int64))
+
+
 def std(x, axis=None, ddof=0, keepdims=False, *, where=None, mean=None):  # noqa: A002
-    """sqrt(var); its derivative is infinite where the variance is 0."""
+    """sqrt(var); its derivative is infinite where the variance is 0, except over a single
+    entry (an axis of length 1), where std is identically 0: |x - mean| there, derivative 0."""
+    if where_mask(where, x) is None and mean is None and ddof == 0 and \
+            _reduced_count(x, axis) == 1:
+        d = x - _mean(x, axis=axis, keepdims=True)
+        return sum(_ew.absolute(d), axis=axis, keepdims=keepdims)
     return _ew.sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims, where=where, mean=mean))
 
 

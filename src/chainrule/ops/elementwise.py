@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from ..core import Primitive, document_primitives, full_unwrap
+from ..core import Primitive, Tracer, document_primitives, full_unwrap
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -93,11 +93,24 @@ def _log_base(x):
     return log(where(x > 0, x, 1))
 
 
+def _power_slope(d, ans, x, y):
+    """d · y x^(y-1), exactly 0 where a plain y is 0: x⁰ = 1 is constant, also at x = 0, where
+    y x^(y-1) would be 0 · ∞. The exponent there is replaced by 1 (x⁰ instead of x⁻¹), so the
+    derivatives of the slope (y = 1 then 0: x¹'s second, x²'s third derivative) are exact
+    zeros too."""
+    if not isinstance(y, Tracer):
+        zero = np.equal(y, 0)
+        if np.any(zero):
+            return d * np.where(zero, 0.0, y) * x ** (np.where(zero, 1.0, y) - 1)
+    return d * y * x ** (y - 1)
+
+
 power = Primitive(np.power, "power")
-"""x^y: ā_x = ā y x^(y-1), ā_y = ā x^y log x. The y-derivative is taken as 0 where x ≤ 0
-(its limit at x = 0 for y > 0; a negative base has a real power only at integer y, where the
-y-derivative does not exist): as PyTorch and autograd at 0; they give NaN below 0."""
-power.defdiagonal(lambda d, ans, x, y: d * y * x ** (y - 1),
+"""x^y: ā_x = ā y x^(y-1) (exactly 0 for a constant y = 0, even at x = 0), ā_y = ā x^y log x.
+The y-derivative is taken as 0 where x ≤ 0 (its limit at x = 0 for y > 0; a negative base has
+a real power only at integer y, where the y-derivative does not exist): as PyTorch and
+autograd at 0; they give NaN below 0."""
+power.defdiagonal(_power_slope,
                   lambda d, ans, x, y: d * ans * _log_base(x))
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from ..core import Primitive, broadcast_to, cast, sum_to
 from . import (  # noqa: F401
+    bessel,
     dispatch,
     elementwise,
+    gamma_beta,
+    incomplete,
     index,
     linalg,
     methods,
@@ -36,7 +39,7 @@ from .shape import (
 from .special import log_softmax, logsumexp, softmax
 
 _FAMILIES = (elementwise, reduce, shape, index, linalg, special,
-             passthrough)
+             passthrough, gamma_beta, incomplete, bessel)
 
 
 def registry() -> dict[str, Primitive]:

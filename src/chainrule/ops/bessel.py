@@ -37,7 +37,7 @@ import numpy as np
 
 from ..core import Primitive, document_primitives
 from .elementwise import sign
-from .gamma_beta import _gammasgn64, no_parameter_rules
+from .gamma_beta import _gammasgn64, float_dtype, no_parameter_rules
 from .special import _f64, _lgamma64, _out
 
 __all__ = ["j0", "j1", "jn", "y0", "y1", "yn", "iv", "ive"]
@@ -317,16 +317,14 @@ def _iv64(v, x, scaled):
     return out
 
 
+# The result's dtype is x's: the order is a parameter (a float64 order with float32 x gives
+# float32, as for jn and yn).
 def _iv_impl(v, x):
-    x64, dt = _f64(x)
-    v64, _ = _f64(v)
-    return _out(_iv64(v64, x64, False), dt)
+    return _out(_iv64(_f64(v)[0], _f64(x)[0], False), float_dtype(x))
 
 
 def _ive_impl(v, x):
-    x64, dt = _f64(x)
-    v64, _ = _f64(v)
-    return _out(_iv64(v64, x64, True), dt)
+    return _out(_iv64(_f64(v)[0], _f64(x)[0], True), float_dtype(x))
 
 
 iv = Primitive(_iv_impl, "iv")

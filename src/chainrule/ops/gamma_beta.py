@@ -55,6 +55,15 @@ def no_parameter_rules(prim: Primitive, argnum: int, what: str, advice: str) -> 
             NoParameterRule(prim, "forward", argnum, what, advice))
 
 
+def float_dtype(*args) -> np.dtype:
+    """The floating dtype of a result: NumPy's promotion of the floating arrays among
+    ``args`` (Python numbers and integer arrays do not count: float32 stays float32),
+    float64 when there are none."""
+    kinds = [a.dtype for a in args if isinstance(a, (np.ndarray, np.generic))
+             and a.dtype.kind == "f"]
+    return np.result_type(*kinds) if kinds else np.dtype(np.float64)
+
+
 # ---- Stirling's series -----------------------------------------------------------------------
 # δ(x) = log Γ(x) - (x - ½) log x + x - ½ log 2π = Σ_k B_{2k} / (2k (2k - 1) x^{2k-1}); eight
 # terms leave an error below 1e-18 for x ≥ 10.
@@ -185,15 +194,11 @@ def _beta_parts(a, b):
 
 
 def _beta_impl(a, b):
-    a64, dt = _f64(a)
-    b64, dtb = _f64(b)
-    return _out(_beta_parts(a64, b64)[1], np.result_type(dt, dtb))
+    return _out(_beta_parts(_f64(a)[0], _f64(b)[0])[1], float_dtype(a, b))
 
 
 def _betaln_impl(a, b):
-    a64, dt = _f64(a)
-    b64, dtb = _f64(b)
-    return _out(_beta_parts(a64, b64)[0], np.result_type(dt, dtb))
+    return _out(_beta_parts(_f64(a)[0], _f64(b)[0])[0], float_dtype(a, b))
 
 
 beta = Primitive(_beta_impl, "beta")

@@ -32,6 +32,7 @@ from .gamma_beta import (
     _STIRLING_MIN,
     _betaln_positive,
     betaln,
+    float_dtype,
     no_parameter_rules,
     stirling_delta,
 )
@@ -127,20 +128,24 @@ def _gamma_pq(a, x):
 
 
 def _gammainc_impl(a, x):
-    a64, da = _f64(a)
-    x64, dx = _f64(x)
-    return _out(_gamma_pq(a64, x64)[0], np.result_type(da, dx))
+    return _out(_gamma_pq(_f64(a)[0], _f64(x)[0])[0], float_dtype(a, x))
 
 
 def _gammaincc_impl(a, x):
-    a64, da = _f64(a)
-    x64, dx = _f64(x)
-    return _out(_gamma_pq(a64, x64)[1], np.result_type(da, dx))
+    return _out(_gamma_pq(_f64(a)[0], _f64(x)[0])[1], float_dtype(a, x))
+
+
+def _weak(v):
+    """A plain 0-d value as a Python float, which does not promote float32 (NumPy's rule
+    for Python numbers); anything else as it is."""
+    if isinstance(v, (np.ndarray, np.generic)) and v.ndim == 0:
+        return float(v)
+    return v
 
 
 def _gamma_density(a, x):
     """∂P/∂x = x^{a-1} e^{-x}/Γ(a) (the Gamma(a) density), as a chainrule expression."""
-    return exp(xlogy(a - 1, x) - x - gammaln(a))
+    return exp(xlogy(a - 1, x) - x - _weak(gammaln(a)))
 
 
 _A_ADVICE = ("∂/∂a has no simple closed form (a hypergeometric series). Differentiate in "
@@ -224,15 +229,12 @@ def _betainc64(a, b, x):
 
 
 def _betainc_impl(a, b, x):
-    a64, da = _f64(a)
-    b64, db = _f64(b)
-    x64, dx = _f64(x)
-    return _out(_betainc64(a64, b64, x64), np.result_type(da, db, dx))
+    return _out(_betainc64(_f64(a)[0], _f64(b)[0], _f64(x)[0]), float_dtype(a, b, x))
 
 
 def _beta_density(a, b, x):
     """∂I_x/∂x = x^{a-1}(1 - x)^{b-1}/B(a, b) (the Beta(a, b) density)."""
-    return exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - betaln(a, b))
+    return exp(xlogy(a - 1, x) + xlog1py(b - 1, -x) - _weak(betaln(a, b)))
 
 
 _AB_ADVICE = ("∂/∂a and ∂/∂b have no simple closed form (hypergeometric series). "

@@ -20,7 +20,8 @@ Values in float64 (returned in the argument's floating dtype), to about 1e-15 ab
 
 Symmetries as SciPy: J_{-n} = (-1)ⁿ J_n, J_n(-x) = (-1)ⁿ J_n(x), Y_{-n} = (-1)ⁿ Y_n,
 Y_n(x < 0) = NaN, Y_n(0) = -inf; I_{-n} = I_n for integers, I_v(-x) = (-1)^v I_v(x) for
-integer v and NaN otherwise.
+integer v and NaN otherwise. At x = ±∞ the limits (J, Y, ive → 0, I → ∞) where SciPy 1.17
+returns NaN.
 
 Derivatives in x: J₀' = -J₁, J_n' = (J_{n-1} - J_{n+1})/2, Y likewise, I_v' = (I_{v-1} +
 I_{v+1})/2, and for ive the factor e^{-|x|} too: (ive_{v-1} + ive_{v+1})/2 - sign(x) ive_v.
@@ -130,9 +131,11 @@ def _forward(n, x, f0, f1):
     """f_n from f₀, f₁ by f_{k+1} = (2k/x) f_k - f_{k-1} (per entry up to its own n)."""
     out = np.where(n == 0, f0, f1)
     prev, cur = f0, f1
-    for k in range(1, int(n.max(initial=0))):
-        prev, cur = cur, (2 * k / x) * cur - prev
-        out = np.where(n == k + 1, cur, out)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, int(n.max(initial=0))):
+            # once Y_k has overflowed it stays at -inf (not inf - inf)
+            prev, cur = cur, np.where(np.isinf(cur), cur, (2 * k / x) * cur - prev)
+            out = np.where(n == k + 1, cur, out)
     return out
 
 

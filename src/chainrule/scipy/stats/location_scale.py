@@ -16,12 +16,13 @@ incomplete beta and gamma functions, whose derivatives in their shape parameters
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 
 from ...core import full_unwrap
-from ...numpy import exp, log, where
+from ...numpy import exp, log, log1p, where
 
 __all__ = ["ContinuousDistribution", "plain_array"]
 
@@ -29,6 +30,24 @@ __all__ = ["ContinuousDistribution", "plain_array"]
 def plain_array(x: Any) -> np.ndarray:
     """The plain float64 values of x (for masks and checks; never differentiated)."""
     return np.asarray(full_unwrap(x), dtype=np.float64)
+
+
+def _quiet(bad: np.ndarray) -> Any:
+    """Silence NumPy's warnings where invalid parameters are computed on (the result there
+    is NaN, as SciPy's, without a warning)."""
+    return np.errstate(invalid="ignore", divide="ignore") if bad.any() else nullcontext()
+
+
+def _log_of(p: Any, q: Any) -> Any:
+    """log p for a probability p with complement q = 1 - p (each accurate where small):
+    log p where p ≤ ½, log1p(-q) where p is near 1."""
+    with np.errstate(divide="ignore"):
+        near_one = plain_array(p) > 0.5
+        if not near_one.any():
+            return log(p)
+        if near_one.all():
+            return log1p(-q)
+        return where(near_one, log1p(-q), log(where(near_one, 0.5, p)))
 
 
 class ContinuousDistribution:
@@ -53,10 +72,10 @@ class ContinuousDistribution:
         return 1 - self._cdf(z, *shapes)
 
     def _logcdf(self, z: Any, *shapes: Any) -> Any:
-        return log(self._cdf(z, *shapes))
+        return _log_of(self._cdf(z, *shapes), self._sf(z, *shapes))
 
     def _logsf(self, z: Any, *shapes: Any) -> Any:
-        return log(self._sf(z, *shapes))
+        return _log_of(self._sf(z, *shapes), self._cdf(z, *shapes))
 
     def _entropy(self, *shapes: Any) -> Any:
         raise NotImplementedError
@@ -119,7 +138,8 @@ class ContinuousDistribution:
     def logpdf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """log f(x) = log f₀((x - loc)/scale) - log scale; -inf outside the support."""
         z, shapes, scale, below, above, bad = self._standardize("logpdf", x, args, kwargs)
-        value = self._logpdf(z, *shapes) - log(scale)
+        with _quiet(bad):
+            value = self._logpdf(z, *shapes) - log(scale)
         return self._finish(value, below, above, bad, -np.inf, -np.inf)
 
     def pdf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
@@ -129,28 +149,37 @@ class ContinuousDistribution:
     def cdf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """F(x) = P(X ≤ x)."""
         z, shapes, _, below, above, bad = self._standardize("cdf", x, args, kwargs)
-        return self._finish(self._cdf(z, *shapes), below, above, bad, 0.0, 1.0)
+        with _quiet(bad):
+            value = self._cdf(z, *shapes)
+        return self._finish(value, below, above, bad, 0.0, 1.0)
 
     def sf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """1 - F(x), accurate in the right tail."""
         z, shapes, _, below, above, bad = self._standardize("sf", x, args, kwargs)
-        return self._finish(self._sf(z, *shapes), below, above, bad, 1.0, 0.0)
+        with _quiet(bad):
+            value = self._sf(z, *shapes)
+        return self._finish(value, below, above, bad, 1.0, 0.0)
 
     def logcdf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """log F(x)."""
         z, shapes, _, below, above, bad = self._standardize("logcdf", x, args, kwargs)
-        return self._finish(self._logcdf(z, *shapes), below, above, bad, -np.inf, 0.0)
+        with _quiet(bad):
+            value = self._logcdf(z, *shapes)
+        return self._finish(value, below, above, bad, -np.inf, 0.0)
 
     def logsf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """log(1 - F(x))."""
         z, shapes, _, below, above, bad = self._standardize("logsf", x, args, kwargs)
-        return self._finish(self._logsf(z, *shapes), below, above, bad, 0.0, -np.inf)
+        with _quiet(bad):
+            value = self._logsf(z, *shapes)
+        return self._finish(value, below, above, bad, 0.0, -np.inf)
 
     def entropy(self, *args: Any, **kwargs: Any) -> Any:
         """The differential entropy -∫ f log f = h₀(shapes) + log scale."""
         shapes, _, scale = self._parse("entropy", args, kwargs)
-        value = self._entropy(*shapes) + log(scale)
         bad = ~(self._valid(*(plain_array(s) for s in shapes)) & (plain_array(scale) > 0))
+        with _quiet(bad):
+            value = self._entropy(*shapes) + log(scale)
         return where(bad, np.nan, value) if bad.any() else value
 
     def __repr__(self) -> str:

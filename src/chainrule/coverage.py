@@ -378,6 +378,8 @@ def markdown(rows: Sequence[Row]) -> str:
         "|---|---|",
     ]
     out += [f"| `{r.name}` | {r.text.replace('|', '/')} |" for r in rows]
+    from . import scipy_coverage  # the SciPy namespaces' section (chainrule/scipy_coverage.py)
+    out += scipy_coverage.markdown_section()
     return "\n".join(out) + "\n"
 
 
@@ -566,7 +568,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {docs / name}")
         return 0
     if args.check:
-        bad = problems(rows)
+        from . import scipy_coverage
+        bad = problems(rows) + problems(scipy_coverage.rows())
         for r in bad:
             print(f"{r.name}: {r.problem}")
         stale = [name for name, content in pages.items()

@@ -257,3 +257,15 @@ def test_multivariate_normal_differentiates_in_x_mean_and_cov():
     cr.check_grads(lambda x, m, c: S.multivariate_normal.logpdf(x, m, c), (x, mean, cov),
                    order=2)
     cr.check_grads(lambda c: S.multivariate_normal.entropy(mean, c), (cov,))
+
+
+def test_t_cdf_at_zero_has_the_density_as_derivative():
+    """d/dx F(0) = f(0) = Γ((ν+1)/2)/(√(νπ) Γ(ν/2)), in both modes (not ∞ · 0 = NaN), and
+    F(0) = ½ for every ν."""
+    for df in (1.0, 3.0, 20.0):
+        for d in (cr.grad, cr.jacfwd):
+            np.testing.assert_allclose(d(lambda z: S.t.cdf(z, df))(0.0), ss.t.pdf(0.0, df),
+                                       rtol=1e-14)
+            np.testing.assert_allclose(d(lambda z: S.t.sf(z, df))(0.0), -ss.t.pdf(0.0, df),
+                                       rtol=1e-14)
+        assert S.t.cdf(0.0, df) == 0.5

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ...numpy import log, log1p, sign, square, where
+from ...numpy import exp, log, log1p, sign, square, where
 from .. import special
 from .location_scale import ContinuousDistribution, plain_array
 
@@ -31,16 +31,26 @@ class StudentT(ContinuousDistribution):
                 - 0.5 * log(df * math.pi) - 0.5 * (df + 1) * log1p(square(z) / df))
 
     def _tails(self, z: Any, df: Any):
-        """(P(T < -|z|), sign z) with the tail from whichever form is accurate."""
-        z2 = square(z)
+        """(L, s) with P(T < -|z|) = L where s = sign z < 0 and P(T > z) = L where s > 0:
+        the tail from whichever form is accurate, each branch seeing only arguments in its
+        own domain (the double where)."""
         zv, dfv = plain_array(z), plain_array(df)
-        centre = zv * zv < dfv
-        # each branch sees only arguments inside its own domain (the double where)
+        zero = zv == 0
+        # at z = 0 the centre's I_y(½, ν/2) has an infinite slope in y = z²/(ν + z²) times
+        # dy/dz = 0 (NaN): there L is ½ - z f(0), the exact value and derivative, and the
+        # incomplete beta function sees z = 1 instead
+        zs = where(zero, 1.0, z) if zero.any() else z
+        z2 = square(zs)
+        centre = (zv * zv < dfv) & ~zero
         zc = where(centre, z2, 0.25 * df)
         zt = where(centre, df, z2)
         mid = 0.5 - 0.5 * special.betainc(0.5, 0.5 * df, zc / (df + zc))
         far = 0.5 * special.betainc(0.5 * df, 0.5, df / (df + zt))
-        return where(centre, mid, far), sign(z)
+        low = where(centre, mid, far)
+        if not zero.any():
+            return low, sign(z)
+        f0 = exp(self._logpdf(0.0 * z, df))
+        return where(zero, 0.5 - z * f0, low), where(zero, 1.0, sign(z))
 
     def _cdf(self, z: Any, df: Any) -> Any:
         low, s = self._tails(z, df)

@@ -5,18 +5,19 @@ Values in float64 (returned in the argument's floating dtype), to about 1e-15 ab
 (relative away from the zeros of J and Y):
 
 * J_n(x), 0 < x ≤ 25: Miller's backward recurrence J_{k-1} = (2k/x) J_k - J_{k+1} from an
-  order N well above max(n, x), normalised by 1 = J₀ + 2 Σ_k J_{2k} (DLMF 10.74(iv),
-  10.12.4); Y₀ and Y₁ from the same values through Neumann's series
-  Y₀ = (2/π)(log(x/2) + γ) J₀ - (4/π) Σ_k (-1)^k J_{2k}/k (DLMF 10.23.?) and its derivative
+  order N well above max(n, x), normalised by 1 = J₀ + 2 Σ_k J_{2k} (DLMF §10.74(iv),
+  §10.12); Y₀ and Y₁ from the same values through Neumann's expansion
+  Y₀ = (2/π)(log(x/2) + γ) J₀ - (4/π) Σ_k (-1)^k J_{2k}/k and its derivative
   Y₁ = -Y₀' = -(2/(πx)) J₀ + (2/π)(log(x/2) + γ) J₁ + (2/π) Σ_k (-1)^k (J_{2k-1} - J_{2k+1})/k;
 * x > 25: Hankel's asymptotic expansions of J₀, J₁, Y₀, Y₁ (DLMF 10.17.3-4; 30 terms, the
   error below 1e-18 there), with cos(x - π/4) written as (cos x + sin x)/√2 so no rounding
   of x - π/4 enters; J_n from J₀, J₁ by the forward recurrence while n < x (stable there),
   by Miller's algorithm above; Y_n always by the forward recurrence (stable for Y);
 * I_v(x): the power series Σ_k (x/2)^{2k+v}/(k! Γ(k + v + 1)), of positive terms for
-  v > -1, scaled by e^{-x/2} so that it does not overflow below x ≈ 1400; above that and
-  where x ≥ max(50, 4v²), the asymptotic expansion e^x/√(2πx) Σ_k (-1)^k a_k(v)/x^k
-  (DLMF 10.40.1). ``ive`` = I_v(x) e^{-|x|} by the same sums, without the factor e^{|x|}.
+  v > -1, scaled by e^{-x/2} so that it does not overflow (up to x ≈ 1400); where
+  x ≥ max(50, 4v²), and beyond x = 1400, the asymptotic expansion e^x/√(2πx) Σ_k (-1)^k
+  a_k(v)/x^k (DLMF 10.40.1), whose accuracy beyond 1400 falls for |v| > √x/2 (no uniform
+  expansion in v here). ``ive`` = I_v(x) e^{-|x|} by the same sums, without the factor e^{|x|}.
 
 Symmetries as SciPy: J_{-n} = (-1)ⁿ J_n, J_n(-x) = (-1)ⁿ J_n(x), Y_{-n} = (-1)ⁿ Y_n,
 Y_n(x < 0) = NaN, Y_n(0) = -inf; I_{-n} = I_n for integers, I_v(-x) = (-1)^v I_v(x) for

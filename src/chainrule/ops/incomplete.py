@@ -7,7 +7,7 @@ Values (float64, returned in the arguments' floating dtype):
 
 * P by its power series P = x^a e^{-x}/Γ(a + 1) Σ_n xⁿ/((a + 1)···(a + n)) where x < a + 1,
   Q by Legendre's continued fraction Q = x^a e^{-x}/Γ(a) · 1/(x + 1 - a - 1(1 - a)/(x + 3 -
-  a - ...)) elsewhere (DLMF 8.7.1, 8.9.2), the other one as the complement; the prefactor
+  a - ...)) elsewhere (DLMF §8.7, §8.9), the other one as the complement; the prefactor
   x^a e^{-x}/Γ(a) through Stirling's series for a ≥ 10, as exp(-a (t - log1p t)) √(a/2π)
   e^{-δ(a)} with t = (x - a)/a, so its error stays at the size of |x - a| ε, not a ε;
 * I_x by the continued fraction of DLMF 8.17.22 (modified Lentz), used where

@@ -26,7 +26,9 @@ import chainrule
 
 SRC = pathlib.Path(chainrule.__file__).parent
 ROOT = "chainrule"
-FAMILIES = ("elementwise", "index", "shape", "reduce", "linalg", "special")
+# the order, then the families added since, each after what it builds on
+FAMILIES = ("elementwise", "index", "shape", "reduce", "linalg", "special", "fft", "window",
+            "gamma_beta", "incomplete", "bessel", "convolution", "factorizations", "batching")
 OPS_BASE = ("axes", "dtypes")  # below every family: axis arguments, the dtype policy
 JUNK_NAMES = {"misc", "util", "utils", "helper", "helpers"}
 

@@ -35,11 +35,7 @@ from typing import Any
 
 import numpy as np
 
-RULE = "rule (both modes)"
-PASSTHROUGH = "passthrough (non-differentiable)"
-UNSUPPORTED = "not supported"
-NOT_APPLICABLE = "not applicable"
-MISSING = "differentiable, no rule yet"
+from .coverage_status import MISSING, NOT_APPLICABLE, PASSTHROUGH, RULE, UNSUPPORTED, Row
 
 # ---- the curated classification ---------------------------------------------------------
 # Every public callable of numpy (bare names), numpy.linalg ("linalg." + name), numpy.fft
@@ -206,22 +202,6 @@ if _dupes:
 
 
 # ---- the report ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Row:
-    """One public callable: ``name`` (``numpy.sum``), ``status`` (one of RULE, PASSTHROUGH,
-    UNSUPPORTED, NOT_APPLICABLE), ``detail`` (the reason or a note) and ``problem`` (why
-    ``--check`` fails for this name; None when all is well)."""
-
-    name: str
-    status: str
-    detail: str = ""
-    problem: str | None = None
-
-    @property
-    def text(self) -> str:
-        if self.status in (UNSUPPORTED, NOT_APPLICABLE):
-            return f"{self.status}: {self.detail}"
-        return f"{self.status} — {self.detail}" if self.detail else self.status
 
 
 def public_callables() -> list[tuple[str, str, Any]]:
@@ -394,6 +374,8 @@ def markdown(rows: Sequence[Row]) -> str:
         "|---|---|",
     ]
     out += [f"| `{r.name}` | {r.text.replace('|', '/')} |" for r in rows]
+    from . import scipy_coverage  # the SciPy namespaces' section (chainrule/scipy_coverage.py)
+    out += scipy_coverage.markdown_section()
     return "\n".join(out) + "\n"
 
 
@@ -582,7 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {docs / name}")
         return 0
     if args.check:
-        bad = problems(rows)
+        from . import scipy_coverage
+        bad = problems(rows) + problems(scipy_coverage.rows())
         for r in bad:
             print(f"{r.name}: {r.problem}")
         stale = [name for name, content in pages.items()

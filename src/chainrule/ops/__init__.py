@@ -10,7 +10,19 @@ NumPy's names, signatures and the dispatch protocols are one layer up, in
 from __future__ import annotations
 
 from ..core import Primitive, broadcast_to, cast, sum_to
-from . import elementwise, fft, index, linalg, reduce, shape, special, window
+from . import (
+    bessel,
+    elementwise,
+    fft,
+    gamma_beta,
+    incomplete,
+    index,
+    linalg,
+    reduce,
+    shape,
+    special,
+    window,
+)
 from .elementwise import *  # noqa: F403
 from .index import at_add, at_set, getitem, scatter_add
 from .linalg import matmul
@@ -27,7 +39,8 @@ from .shape import (
 )
 from .special import log_softmax, logsumexp, softmax
 
-_FAMILIES = (elementwise, index, shape, reduce, linalg, special, fft, window)
+_FAMILIES = (elementwise, index, shape, reduce, linalg, special, fft, window, gamma_beta,
+             incomplete, bessel)
 
 
 def registry() -> dict[str, Primitive]:

@@ -10,6 +10,17 @@ mode to any order. Conventions at singular points are in each primitive's docstr
   weight); ``softmax`` there is 0 and ``log_softmax`` -inf, with finite derivatives;
 * ``xlogy``/``xlog1py`` are 0 where x = 0, and so is their derivative in y;
 * ``entr`` is -inf below 0, with derivative 0 there and +inf at 0.
+
+The gamma and beta family (``rgamma``, ``gammasgn``, ``beta``, ``betaln``,
+``multigammaln``; :mod:`chainrule.ops.gamma_beta`), the regularized incomplete gamma and
+beta functions (``gammainc``, ``gammaincc``, ``betainc``; :mod:`chainrule.ops.incomplete`)
+and the Bessel functions (``j0 j1 jn y0 y1 yn iv ive``; :mod:`chainrule.ops.bessel`, ``i0
+i1`` in :mod:`chainrule.ops.special`) are computed in NumPy from published series,
+continued fractions and asymptotic expansions, to about 1e-13 of SciPy's values. They
+differentiate in x to any order. Derivatives with no closed form — gammainc/gammaincc in a,
+betainc in a and b, iv/ive in v — and in the integer orders of jn/yn raise
+:class:`~chainrule.core.NoRuleError` saying which argument and what to do (pass it as a
+constant); beta and betaln differentiate in both arguments (digamma).
 """
 
 from __future__ import annotations
@@ -19,7 +30,10 @@ from typing import Any
 import numpy as np
 
 from ..core import full_unwrap
+from ..ops import bessel as _bessel
 from ..ops import elementwise as _ew
+from ..ops import gamma_beta as _gb
+from ..ops import incomplete as _inc
 from ..ops import special as _sf
 from ..ops import special as _special
 from ..ops.axes import normalize_axis as _normalize_axis
@@ -44,6 +58,41 @@ entr = _sf.entr
 ndtr = _sf.ndtr
 ndtri = _sf.ndtri
 log_ndtr = _sf.log_ndtr
+i0 = _sf.i0
+i1 = _sf.i1
+rgamma = _gb.rgamma
+gammasgn = _gb.gammasgn
+beta = _gb.beta
+betaln = _gb.betaln
+gammainc = _inc.gammainc
+gammaincc = _inc.gammaincc
+betainc = _inc.betainc
+j0 = _bessel.j0
+j1 = _bessel.j1
+jn = _bessel.jn
+y0 = _bessel.y0
+y1 = _bessel.y1
+yn = _bessel.yn
+iv = _bessel.iv
+ive = _bessel.ive
+
+
+def multigammaln(a: Any, d: int) -> Any:
+    """log Γ_d(a), the log of the multivariate gamma function:
+    d(d - 1)/4 log π + Σ_{j=1}^{d} log Γ(a + (1 - j)/2), for a > (d - 1)/2 (as SciPy, which
+    raises otherwise). Differentiable in a: ∂/∂a = Σ_j ψ(a + (1 - j)/2). ``d`` is a positive
+    integer (structural)."""
+    if int(d) != d or d < 1:
+        raise ValueError(f"multigammaln(a, d): d must be a positive integer, got {d!r}")
+    d = int(d)
+    av = np.asarray(full_unwrap(a))
+    if np.any(av <= 0.5 * (d - 1)):
+        raise ValueError(f"multigammaln(a, d={d}): every a must be greater than (d - 1)/2 = "
+                         f"{0.5 * (d - 1)} (got a minimum of {av.min()})")
+    out = 0.25 * d * (d - 1) * np.log(np.pi)
+    for j in range(1, d + 1):
+        out = out + gammaln(a + 0.5 * (1 - j))
+    return out
 
 
 def _weighted_logsumexp(a: Any, b: Any, axis: Any, keepdims: bool) -> tuple[Any, Any]:
@@ -104,4 +153,6 @@ def log_softmax(x: Any, axis: Any = None) -> Any:
 
 __all__ = ["expit", "logit", "log_expit", "logsumexp", "softmax", "log_softmax", "erf", "erfc",
            "erfinv", "erfcinv", "gammaln", "gamma", "digamma", "psi", "polygamma", "xlogy",
-           "xlog1py", "entr", "ndtr", "ndtri", "log_ndtr"]
+           "xlog1py", "entr", "ndtr", "ndtri", "log_ndtr", "i0", "i1", "rgamma", "gammasgn",
+           "beta", "betaln", "gammainc", "gammaincc", "betainc", "multigammaln", "j0", "j1",
+           "jn", "y0", "y1", "yn", "iv", "ive"]

@@ -1,5 +1,5 @@
 """``chainrule.scipy``: differentiable versions of SciPy functions (SciPy not required)."""
 
-from . import special
+from . import linalg, special
 
-__all__ = ["special"]
+__all__ = ["linalg", "special"]

@@ -138,7 +138,7 @@ solve_sylvester.defjvp(_sylvester_jvp_a, _sylvester_jvp_b,
                        lambda t, ans, a, b, q: solve_sylvester(a, b, t))
 
 
-# ---- the principal square root ---------------------------------------------------------------
+# ---- the principal square root --------------------------------------------------------------
 
 def _sqrtm_impl(a):
     a = _float(_square(a, "sqrtm"))
@@ -174,7 +174,7 @@ sqrtm.defvjp(lambda g, ans, a: solve_sylvester(_mT(ans), _mT(ans), g))
 sqrtm.defjvp(lambda t, ans, a: solve_sylvester(ans, ans, t))
 
 
-# ---- the matrix exponential --------------------------------------------------------------------
+# ---- the matrix exponential -----------------------------------------------------------------
 
 _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0,
            1187353796428800.0, 129060195264000.0, 10559470521600.0, 670442572800.0,

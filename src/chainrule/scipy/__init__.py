@@ -1,5 +1,5 @@
 """``chainrule.scipy``: differentiable versions of SciPy functions (SciPy not required)."""
 
-from . import linalg, special
+from . import linalg, signal, special
 
-__all__ = ["linalg", "special"]
+__all__ = ["linalg", "signal", "special"]

@@ -1,5 +1,5 @@
 """``chainrule.scipy``: differentiable versions of SciPy functions (SciPy not required)."""
 
-from . import linalg, signal, special
+from . import integrate, linalg, signal, special
 
-__all__ = ["linalg", "signal", "special"]
+__all__ = ["integrate", "linalg", "signal", "special"]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from ..core import Primitive, broadcast_to, cast, sum_to
 from . import (  # noqa: F401
+    convolution,
     dispatch,
     elementwise,
+    factorizations,
     index,
     linalg,
     methods,
@@ -36,7 +38,7 @@ from .shape import (
 from .special import log_softmax, logsumexp, softmax
 
 _FAMILIES = (elementwise, reduce, shape, index, linalg, special,
-             passthrough)
+             passthrough, factorizations, convolution)
 
 
 def registry() -> dict[str, Primitive]:

@@ -64,7 +64,7 @@ def _fft(a, v, axes):
                             sizes, axes)
     fast = [int(n) for n in sizes]
     out = np.fft.irfftn(np.fft.rfftn(a, fast, axes) * np.fft.rfftn(v, fast, axes), fast, axes)
-    return out.astype(np.result_type(a, v, np.float64), copy=False)
+    return out.astype(np.result_type(a, v, np.float16), copy=False)
 
 
 def _convolve_impl(a, v, axes, method="direct"):

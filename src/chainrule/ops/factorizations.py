@@ -41,7 +41,8 @@ def _square(a: np.ndarray, name: str) -> np.ndarray:
 
 
 def _float(a: np.ndarray) -> np.ndarray:
-    return a.astype(np.result_type(a.dtype, np.float64), copy=True)
+    """A floating copy: float32 (and complex) stay as they are, integers become float64."""
+    return a.astype(a.dtype if np.issubdtype(a.dtype, np.inexact) else np.float64, copy=True)
 
 
 # ---- LU ----------------------------------------------------------------------------------
@@ -111,12 +112,13 @@ lu_packed.defjvp(_lu_jvp)
 def _sylvester_impl(a, b, q):
     a, b, q = np.asarray(a), np.asarray(b), np.asarray(q)
     n, m = _square(a, "solve_sylvester (a)").shape[0], _square(b, "solve_sylvester (b)").shape[0]
+    dtype = np.result_type(a, b, q, np.float16)
     if q.shape != (n, m):
         raise ValueError(f"solve_sylvester: q must have shape {(n, m)} for a {a.shape} and "
                          f"b {b.shape}, got {q.shape}")
     # row-major vec: vec(A X) = (A ⊗ I_m) vec X, vec(X B) = (I_n ⊗ Bᵀ) vec X
-    k = np.kron(a, np.eye(m)) + np.kron(np.eye(n), b.T)
-    return np.linalg.solve(k, q.reshape(-1)).reshape(n, m)
+    k = np.kron(a, np.eye(m, dtype=dtype)) + np.kron(np.eye(n, dtype=dtype), b.T)
+    return np.linalg.solve(k, q.reshape(-1).astype(dtype, copy=False)).reshape(n, m)
 
 
 def _sylvester_jvp_a(t, ans, a, b, q):
@@ -156,11 +158,11 @@ def _sqrtm_impl(a):
     eye = np.eye(n, dtype=a.dtype)
     y, m = a.copy(), a.copy()
     for _ in range(100):
-        mu = abs(np.linalg.det(m)) ** (-1.0 / (2 * n))
+        mu = a.real.dtype.type(abs(np.linalg.det(m)) ** (-1.0 / (2 * n)))
         m_inv = np.linalg.inv(m)
         y = mu * y @ (eye + m_inv / mu ** 2) / 2
         m = (eye + (mu ** 2 * m + m_inv / mu ** 2) / 2) / 2
-        if np.linalg.norm(m - eye, 1) <= 1e-15 * n:
+        if np.linalg.norm(m - eye, 1) <= 4 * n * np.finfo(a.dtype).eps:
             break
     # one Newton step on X² = A (X ← (X + X⁻¹ A) / 2) polishes the last digits
     return (y + np.linalg.solve(y, a)) / 2

@@ -117,3 +117,48 @@ def test_convolve_errors_name_the_problem():
         cs.convolve(np.ones((3, 2)), np.ones((2, 3)), mode="valid")
     with pytest.raises(ValueError, match="axis 0 is not convolved"):
         cs.convolve(np.ones((3, 4)), np.ones((2, 2)), axes=1)
+
+
+# ---- HIPS autograd's generalized convolve (axes pairs, dot_axes) ---------------------------
+
+CONV_LAYER = {"axes": ([2, 3], [2, 3]), "dot_axes": ([1], [0])}
+"""A convolutional layer: images (batch, channels, H, W) with filters (channels, filters,
+h, w), the channels contracted: out (batch, filters, H', W')."""
+
+
+@pytest.mark.parametrize("mode", ["valid", "full"])
+@pytest.mark.parametrize("swapped", [False, True])
+def test_autograd_style_convolve_matches_autograd(mode, swapped):
+    agsig = pytest.importorskip("autograd.scipy.signal")
+    x, w = RNG.standard_normal((2, 3, 6, 5)), RNG.standard_normal((3, 4, 3, 2))
+    kw = dict(CONV_LAYER)
+    if swapped:   # the kernel first: its other axes come first in the result
+        x, w, kw["dot_axes"] = w, x, ([0], [1])
+    want = agsig.convolve(x, w, mode=mode, **kw)
+    got = cs.convolve(x, w, mode=mode, **kw)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
+
+
+def test_autograd_style_convolve_gradients_match_autograd():
+    autograd = pytest.importorskip("autograd")
+    agsig = pytest.importorskip("autograd.scipy.signal")
+    x, w = RNG.standard_normal((2, 3, 6, 5)), RNG.standard_normal((3, 4, 3, 2))
+
+    def loss(sig, np_):
+        return lambda x, w: np_.sum(np_.tanh(sig.convolve(x, w, mode="valid", **CONV_LAYER)))
+
+    want = autograd.grad(loss(agsig, autograd.numpy), (0, 1))(x, w)
+    got = cr.grad(loss(cs, cnp), (0, 1))(x, w)
+    for g, h in zip(got, want):
+        np.testing.assert_allclose(g, h, rtol=1e-11, atol=1e-13)
+
+
+def test_autograd_style_convolve_derivatives_match_finite_differences():
+    x, w = RNG.standard_normal((2, 2, 4, 3)), RNG.standard_normal((2, 2, 2, 2))
+    cr.check_grads(lambda x, w: cs.convolve(x, w, mode="valid", **CONV_LAYER), (x, w))
+
+
+def test_autograd_style_convolve_with_mismatched_dot_axes_names_the_lengths():
+    with pytest.raises(ValueError, match="dot axis 1 of in1 has length 3"):
+        cs.convolve(np.ones((2, 3, 4)), np.ones((2, 2)), axes=([2], [1]), dot_axes=([1], [0]))

@@ -103,11 +103,67 @@ def _convolve(in1: Any, in2: Any, mode: str, method: str, axes: Any, name: str) 
     return _cut(full, s1, s2, mode, ax)
 
 
+def _is_pair(axes: Any) -> bool:
+    """autograd's spelling: axes=([axes of in1], [axes of in2])."""
+    return (isinstance(axes, (tuple, list)) and len(axes) == 2
+            and all(isinstance(a, (tuple, list, range)) for a in axes))
+
+
+def _general(in1: Any, in2: Any, axes: Any, dot_axes: Any, mode: str, method: str) -> Any:
+    """autograd's generalized convolution: convolve ``axes[0]`` of in1 with ``axes[1]`` of
+    in2 pairwise, contract ``dot_axes[0]`` with ``dot_axes[1]`` (a tensordot), and keep the
+    other axes as an outer product. The result's axes: in1's others, in2's others, then the
+    convolved ones. Computed as one broadcast convolution and a sum over the dot axes."""
+    in1, in2 = _arr(in1), _arr(in2)
+    s1, s2 = np.shape(full_unwrap(in1)), np.shape(full_unwrap(in2))
+    if axes is None:
+        axes = (range(len(s1)), range(len(s2)))
+    if dot_axes is None:
+        dot_axes = ((), ())
+    conv1, conv2 = ([int(a) % len(s) for a in ax] for ax, s in zip(axes, (s1, s2)))
+    dot1, dot2 = ([int(a) % len(s) for a in ax] for ax, s in zip(dot_axes, (s1, s2)))
+    if len(conv1) != len(conv2) or len(dot1) != len(dot2):
+        raise ValueError(f"convolve: axes {axes} and dot_axes {dot_axes} must pair the axes "
+                         "of in1 with as many axes of in2")
+    for a, b in zip(dot1, dot2):
+        if s1[a] != s2[b]:
+            raise ValueError(f"convolve: dot axis {a} of in1 has length {s1[a]} but dot axis "
+                             f"{b} of in2 has length {s2[b]}")
+    if mode not in _MODES:
+        raise ValueError(f"convolve: mode must be one of {_MODES}, got {mode!r}")
+    rest1 = [i for i in range(len(s1)) if i not in conv1 + dot1]
+    rest2 = [i for i in range(len(s2)) if i not in conv2 + dot2]
+    # in1 -> [rest1, 1 … (for rest2), dot, conv]; in2 -> [1 … (for rest1), rest2, dot, conv]
+    a = cnp.transpose(in1, rest1 + dot1 + conv1)
+    a = cnp.reshape(a, tuple(s1[i] for i in rest1) + (1,) * len(rest2)
+                    + tuple(s1[i] for i in dot1 + conv1))
+    b = cnp.transpose(in2, rest2 + dot2 + conv2)
+    b = cnp.reshape(b, (1,) * len(rest1) + tuple(s2[i] for i in rest2 + dot2 + conv2))
+    n_keep, n_dot, n_conv = len(rest1) + len(rest2), len(dot1), len(conv1)
+    conv_axes = tuple(range(n_keep + n_dot, n_keep + n_dot + n_conv))
+    sa, sb = np.shape(full_unwrap(a)), np.shape(full_unwrap(b))
+    _check(a, b, mode, method, conv_axes, "convolve")
+    if method == "auto":
+        method = _conv.choose_method(sa, sb, conv_axes)
+    out = _conv.convolve_full(a, b, axes=conv_axes, method=method) if n_conv else a * b
+    out = _cut(out, sa, sb, mode, conv_axes)
+    if n_dot:
+        out = cnp.sum(out, axis=tuple(range(n_keep, n_keep + n_dot)))
+    return out
+
+
 def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto",
-             axes: Any = None) -> Any:
+             axes: Any = None, dot_axes: Any = None) -> Any:
     """The N-d convolution of ``in1`` and ``in2`` over ``axes`` (default all), cut to ``mode``
     ("full", "same" or "valid"); differentiable in both. ``axes`` is fftconvolve's argument
-    (scipy.signal.convolve itself convolves over every axis)."""
+    (scipy.signal.convolve itself convolves over every axis).
+
+    HIPS autograd's generalization is accepted too: ``axes=([axes of in1], [axes of in2])``
+    and ``dot_axes=([…], […])`` (axes contracted as in a tensordot, e.g. the channels of a
+    convolutional layer); the result has in1's remaining axes, in2's remaining axes, then
+    the convolved axes, as autograd's ``convolve``."""
+    if dot_axes is not None or _is_pair(axes):
+        return _general(in1, in2, axes, dot_axes, mode, method)
     return _convolve(in1, in2, mode, method, axes, "convolve")
 
 

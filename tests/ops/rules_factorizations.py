@@ -44,11 +44,14 @@ RULES = {
     "solve_sylvester": Entry([
         spec("3x3,2x2", D((3, 3), spd), D((2, 2), spd), D((3, 2))),
         spec("1x1,1x1", D((1, 1), spd), D((1, 1), spd), D((1, 1))),
-        spec("2x2,3x3,general", D((2, 2), rootable), D((3, 3), rootable), D((2, 3)))]),
+        spec("2x2,3x3,general", D((2, 2), rootable), D((3, 3), rootable), D((2, 3))),
+        spec("batch-2x3x3,2x2,3x2", D((2, 3, 3), spd), D((2, 2), spd), D((3, 2)))]),
     "sqrtm": Entry([spec(_label(s), D(s, rootable)) for s in [(1, 1), (2, 2), (3, 3)]]
-                   + [spec("spd,3x3", D((3, 3), spd))]),
+                   + [spec("spd,3x3", D((3, 3), spd)),
+                      spec("batch-2x2x2", D((2, 2, 2), rootable))]),
     "expm": Entry([spec(_label(s), D(s)) for s in [(1, 1), (2, 2), (3, 3)]]
-                  + [spec("large-norm,3x3", D((3, 3), large))]),
+                  + [spec("large-norm,3x3", D((3, 3), large)),
+                     spec("batch-2x2x2", D((2, 2, 2)))]),
     "convolve_full": Entry([
         spec("5*3", D((5,)), D((3,)), axes=(0,)),
         spec("2*6", D((2,)), D((6,)), axes=(0,)),

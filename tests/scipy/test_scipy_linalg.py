@@ -269,3 +269,40 @@ def test_solve_banded_derivatives_match_finite_differences_and_ignore_the_corner
 def test_solve_banded_with_a_wrong_number_of_rows_says_so():
     with pytest.raises(ValueError, match="l \\+ u \\+ 1 = 3"):
         cl.solve_banded((1, 1), np.ones((2, 4)), np.ones(4))
+
+
+# ---- stacks, complex matrices, float32 --------------------------------------------------------
+
+def test_expm_sqrtm_and_solve_sylvester_work_on_stacks_of_matrices():
+    a = RNG.standard_normal((2, 3, 3)) / 2
+    np.testing.assert_allclose(cl.expm(a), np.stack([sl.expm(m) for m in a]), rtol=1e-12)
+    r = np.stack([_root_friendly(3, s) for s in (1, 2)])
+    np.testing.assert_allclose(cl.sqrtm(r), np.stack([sl.sqrtm(m) for m in r]), rtol=1e-10)
+    b, q = _general(2, 3), RNG.standard_normal((2, 3, 2))
+    np.testing.assert_allclose(cl.solve_sylvester(r, b, q),
+                               np.stack([sl.solve_sylvester(x, b, y) for x, y in zip(r, q)]),
+                               rtol=1e-10)
+    cr.check_grads(cl.expm, (a,))
+    cr.check_grads(cl.sqrtm, (r,))
+
+
+def test_complex_matrices_match_scipy():
+    a = RNG.standard_normal((4, 4)) + 1j * RNG.standard_normal((4, 4))
+    shifted = a + 4 * np.eye(4)
+    np.testing.assert_allclose(cl.expm(a), sl.expm(a), atol=1e-13)
+    np.testing.assert_allclose(cl.sqrtm(shifted), sl.sqrtm(shifted), atol=1e-13)
+    for x, y in zip(cl.lu(a), sl.lu(a)):
+        np.testing.assert_allclose(x, y, atol=1e-14)
+    np.testing.assert_allclose(cl.solve_sylvester(shifted, shifted.T, a),
+                               sl.solve_sylvester(shifted, shifted.T, a), atol=1e-13)
+    np.testing.assert_allclose(cl.solve_triangular(a, a[:, :2], trans="C", lower=True),
+                               sl.solve_triangular(a, a[:, :2], trans="C", lower=True),
+                               atol=1e-13)
+
+
+def test_float32_matrices_give_float32_results():
+    a = (np.eye(3) * 2 + 0.1 * RNG.standard_normal((3, 3))).astype(np.float32)
+    for f in (cl.expm, cl.sqrtm, lambda a: cl.lu(a)[2], lambda a: cl.lu_factor(a)[0]):
+        out = f(a)
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, f(a.astype(np.float64)), rtol=1e-5, atol=1e-6)

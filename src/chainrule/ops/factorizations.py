@@ -2,7 +2,7 @@
 
 Notation as in :mod:`chainrule.ops.linalg`: ``g`` the output's adjoint ā, ``t`` a tangent ȧ,
 ``ans`` the output, ``Xᵀ`` the transpose. Every rule is written with chainrule primitives, so
-it differentiates again. The primitives (square 2-D matrices) are
+it differentiates again. The primitives (square matrices) are
 
 * ``lu_packed`` — LU with partial pivoting (Doolittle, row interchanges as LAPACK's getrf):
   A[perm] = L U. A primitive returns one array, so the pivots (LAPACK's ``piv``: row k was
@@ -17,6 +17,9 @@ it differentiates again. The primitives (square 2-D matrices) are
 * ``expm`` — e^A by scaling and squaring with the [13/13] Padé approximant (Higham 2005).
   Its Fréchet derivative L(A, E) is the upper-right block of expm([[A, E], [0, A]])
   (Mathias 1996), so Ẋ = L(A, Ȧ) and Ā = L(Aᵀ, X̄), each one expm of a 2n×2n matrix.
+
+Stacks of matrices (leading batch axes, broadcast) work for ``solve_sylvester``, ``sqrtm``
+and ``expm`` (a loop over the batch); ``lu_packed`` takes one matrix.
 """
 
 from __future__ import annotations
@@ -38,6 +41,20 @@ def _square(a: np.ndarray, name: str) -> np.ndarray:
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"{name}: expected a square 2-D matrix, got shape {a.shape}")
     return a
+
+
+def _batched(core):
+    """``core`` on square 2-D matrices, applied over broadcast leading (batch) axes."""
+    def impl(*arrays):
+        arrays = [np.asarray(x) for x in arrays]
+        batch = np.broadcast_shapes(*[x.shape[:-2] for x in arrays])
+        if not batch:
+            return core(*arrays)
+        arrays = [np.broadcast_to(x, batch + x.shape[-2:]) for x in arrays]
+        outs = [core(*[x[i] for x in arrays]) for i in np.ndindex(*batch)]
+        return np.stack(outs).reshape(batch + outs[0].shape)
+    impl.__name__ = core.__name__
+    return impl
 
 
 def _float(a: np.ndarray) -> np.ndarray:
@@ -129,7 +146,7 @@ def _sylvester_jvp_b(t, ans, a, b, q):
     return solve_sylvester(a, b, -matmul(ans, t))
 
 
-solve_sylvester = Primitive(_sylvester_impl, "solve_sylvester")
+solve_sylvester = Primitive(_batched(_sylvester_impl), "solve_sylvester")
 """X with A X + X B = Q (Kronecker form, dense solve of the nm×nm system): with
 Y = S(Aᵀ, Bᵀ, X̄): Q̄ = Y, Ā = -Y Xᵀ, B̄ = -Xᵀ Y; Ẋ = S(A, B, Q̇ - Ȧ X - X Ḃ)."""
 solve_sylvester.defvjp(
@@ -168,7 +185,7 @@ def _sqrtm_impl(a):
     return (y + np.linalg.solve(y, a)) / 2
 
 
-sqrtm = Primitive(_sqrtm_impl, "sqrtm")
+sqrtm = Primitive(_batched(_sqrtm_impl), "sqrtm")
 """The principal square root X = √A (Denman–Beavers, scaled product form, one Newton
 polish): X Ẋ + Ẋ X = Ȧ, so Ẋ = S(X, X, Ȧ) and Ā = S(Xᵀ, Xᵀ, X̄) (S = solve_sylvester).
 Every eigenvalue of A must lie off (-∞, 0]."""
@@ -210,15 +227,19 @@ def _expm_impl(a):
 def _frechet(a, e):
     """L(A, E), the Fréchet derivative of expm at A in direction E: the upper-right block of
     expm([[A, E], [0, A]])."""
-    n = full_unwrap(a).shape[0]
-    zero = np.zeros((n, n), full_unwrap(a).dtype)
-    top = concatenate([a, e], axis=1)
-    bottom = concatenate([zero, a], axis=1)
-    big = expm(concatenate([top, bottom], axis=0))
-    return getitem(big, (slice(None, n), slice(n, None)))
+    av, ev = full_unwrap(a), full_unwrap(e)
+    shape = np.broadcast_shapes(av.shape, ev.shape)
+    n = shape[-1]
+    a = a if av.shape == shape else a + np.zeros(shape, av.dtype)
+    e = e if ev.shape == shape else e + np.zeros(shape, ev.dtype)
+    zero = np.zeros(shape, np.result_type(av, ev))
+    top = concatenate([a, e], axis=-1)
+    bottom = concatenate([zero, a], axis=-1)
+    big = expm(concatenate([top, bottom], axis=-2))
+    return getitem(big, (Ellipsis, slice(None, n), slice(n, None)))
 
 
-expm = Primitive(_expm_impl, "expm")
+expm = Primitive(_batched(_expm_impl), "expm")
 """e^A (scaling and squaring, [13/13] Padé): Ẋ = L(A, Ȧ), Ā = L(Aᵀ, X̄), where the Fréchet
 derivative L(A, E) is the upper-right block of expm([[A, E], [0, A]])."""
 expm.defvjp(lambda g, ans, a: _frechet(_mT(a), g))

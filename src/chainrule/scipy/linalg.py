@@ -1,7 +1,8 @@
 """``chainrule.scipy.linalg``: SciPy's linear-algebra functions, differentiable (SciPy not needed).
 
-Signatures and values follow ``scipy.linalg`` for square 2-D matrices (no batches). How each
-is computed (all in NumPy):
+Signatures and values follow ``scipy.linalg`` for square matrices (``expm``, ``sqrtm`` and
+``solve_sylvester`` also take stacks of them, the others one 2-D matrix; ``lu`` no
+rectangular ones). How each is computed (all in NumPy):
 
 * ``solve_triangular`` — ``numpy.linalg.solve`` on the triangle that is read (the other
   triangle, and the diagonal with ``unit_diagonal``, never enter, so their derivative is 0).

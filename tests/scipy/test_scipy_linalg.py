@@ -306,3 +306,40 @@ def test_float32_matrices_give_float32_results():
         out = f(a)
         assert out.dtype == np.float32
         np.testing.assert_allclose(out, f(a.astype(np.float64)), rtol=1e-5, atol=1e-6)
+
+
+# ---- the names shared with numpy.linalg, with SciPy's defaults ---------------------------------
+
+def test_shared_names_match_scipy_with_scipys_defaults():
+    a, s, r = _general(4, 11), _spd(4, 12), RNG.standard_normal((5, 3))
+    b = RNG.standard_normal((4, 2))
+    e = RNG.standard_normal((4, 4))
+    pairs = [
+        (cl.inv(a), sl.inv(a)), (cl.det(a), sl.det(a)),
+        (cl.solve(a, b), sl.solve(a, b)),
+        (cl.solve(a, b, transposed=True), sl.solve(a, b, transposed=True)),
+        (cl.cholesky(s), sl.cholesky(s)),                      # upper by default
+        (cl.cholesky(s, lower=True), sl.cholesky(s, lower=True)),
+        (cl.eigh(s)[0], sl.eigh(s)[0]), (cl.eigh(s, eigvals_only=True), sl.eigvalsh(s)),
+        (cl.eigvalsh(s, lower=False), sl.eigvalsh(s, lower=False)),
+        (cl.svd(r, full_matrices=False)[1], sl.svd(r, full_matrices=False)[1]),
+        (cl.svdvals(r), sl.svdvals(r)), (cl.norm(r), sl.norm(r)), (cl.pinv(r), sl.pinv(r)),
+        (cl.expm_frechet(a / 4, e)[0], sl.expm_frechet(a / 4, e)[0]),
+        (cl.expm_frechet(a / 4, e)[1], sl.expm_frechet(a / 4, e)[1]),
+    ]
+    for got, want in pairs:
+        np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-13)
+    assert cl.pinv(r, return_rank=True)[1] == sl.pinv(r, return_rank=True)[1] == 3
+
+
+def test_shared_names_derivatives_match_finite_differences():
+    a, s, b = _general(3, 13), _spd(3, 14), RNG.standard_normal(3)
+    cr.check_grads(lambda a, b: cl.solve(a, b, transposed=True), (a, b))
+    cr.check_grads(lambda s: cl.cholesky(s), (s,))
+    cr.check_grads(lambda s: cl.eigvalsh(s), (s,))
+    cr.check_grads(lambda a: cl.expm_frechet(a, s, compute_expm=False), (a / 3,))
+
+
+def test_generalized_eigh_says_it_is_not_supported():
+    with pytest.raises(NotImplementedError, match="generalized problem"):
+        cl.eigh(np.eye(2), np.eye(2))

@@ -17,6 +17,10 @@ rectangular ones). How each is computed (all in NumPy):
 * ``solve_sylvester`` — the Kronecker form, a dense nm×nm solve (small systems);
 * ``solve_banded`` — the band storage expanded to the dense matrix, then a dense solve.
 
+The names scipy.linalg shares with numpy.linalg (``inv det solve cholesky eigh eigvalsh svd
+svdvals norm pinv``) are chainrule.numpy.linalg's, with SciPy's signatures and defaults
+(``cholesky`` upper by default, ``eigh(lower=True)``).
+
 Every function differentiates in forward and reverse mode, to any order; the rules are in
 :mod:`chainrule.ops.factorizations` (the rest are composites of differentiable operations).
 Pivots and permutations are piecewise constant: plain integer arrays.
@@ -33,7 +37,8 @@ from ..core import Tracer, full_unwrap
 from ..ops import factorizations as _fact
 
 __all__ = ["solve_triangular", "cho_factor", "cho_solve", "lu", "lu_factor", "lu_solve",
-           "sqrtm", "expm", "solve_sylvester", "solve_banded"]
+           "sqrtm", "expm", "expm_frechet", "solve_sylvester", "solve_banded", "inv", "det",
+           "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "norm", "pinv"]
 
 
 def _arr(x: Any) -> Any:
@@ -187,3 +192,91 @@ def solve_banded(l_and_u: tuple[int, int], ab: Any, b: Any, overwrite_ab: bool =
     inside = (r >= 0) & (r <= low + up)
     dense = cnp.where(inside, ab[np.clip(r, 0, low + up), j], 0.0)
     return cnp.linalg.solve(dense, b)
+
+
+# ---- names scipy.linalg shares with numpy.linalg (SciPy's defaults) ---------------------------
+
+def inv(a: Any, overwrite_a: bool = False, check_finite: bool = True, **kwargs: Any) -> Any:
+    """A⁻¹ (``assume_a``/``lower`` are accepted; the whole matrix is read)."""
+    return cnp.linalg.inv(_arr(a))
+
+
+def det(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> Any:
+    """det A."""
+    return cnp.linalg.det(_arr(a))
+
+
+def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
+          overwrite_b: bool = False, check_finite: bool = True, assume_a: Any = None,
+          transposed: bool = False) -> Any:
+    """x with A x = b (Aᵀ x = b with ``transposed``). ``assume_a`` is accepted and the
+    general solver used: the whole of A is read, so its derivative is the general one."""
+    a, b = _arr(a), _arr(b)
+    if transposed:
+        a = cnp.swapaxes(a, -1, -2)
+    return cnp.linalg.solve(a, b)
+
+
+def cholesky(a: Any, lower: bool = False, overwrite_a: bool = False,
+             check_finite: bool = True) -> Any:
+    """The Cholesky factor, upper by default as SciPy's (a = Uᵀ U; ``lower=True``: a = L Lᵀ),
+    read from that triangle of ``a``; the other triangle of the result is 0."""
+    return cnp.linalg.cholesky(_arr(a), upper=not lower)
+
+
+def eigh(a: Any, b: Any = None, *, lower: bool = True, eigvals_only: bool = False,
+         **kwargs: Any) -> Any:
+    """(w, v) of the symmetric ``a`` read from its lower (default) or upper triangle, or w
+    alone with ``eigvals_only``. The generalized problem (``b``) is not supported."""
+    if b is not None:
+        raise NotImplementedError("chainrule.scipy.linalg.eigh: the generalized problem "
+                                  "(b=...) is not supported; for b = L Lᵀ (Cholesky), solve "
+                                  "the standard problem of L⁻¹ a L⁻ᵀ and map v back by L⁻ᵀ.")
+    w, v = cnp.linalg.eigh(_arr(a), UPLO="L" if lower else "U")
+    return w if eigvals_only else (w, v)
+
+
+def eigvalsh(a: Any, b: Any = None, *, lower: bool = True, **kwargs: Any) -> Any:
+    """The eigenvalues of the symmetric ``a``, ascending."""
+    return eigh(a, b, lower=lower, eigvals_only=True)
+
+
+def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: bool = False,
+        check_finite: bool = True, lapack_driver: str = "gesdd") -> Any:
+    """(U, s, Vh), or s alone with ``compute_uv=False`` (as numpy.linalg.svd)."""
+    out = cnp.linalg.svd(_arr(a), full_matrices=full_matrices, compute_uv=compute_uv)
+    return tuple(out) if compute_uv else out
+
+
+def svdvals(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> Any:
+    """The singular values, descending."""
+    return cnp.linalg.svd(_arr(a), compute_uv=False)
+
+
+def norm(a: Any, ord: Any = None, axis: Any = None, keepdims: bool = False,  # noqa: A002
+         check_finite: bool = True) -> Any:
+    """numpy.linalg.norm (gradient 0 at 0, never NaN)."""
+    return cnp.linalg.norm(_arr(a), ord=ord, axis=axis, keepdims=keepdims)
+
+
+def pinv(a: Any, *, atol: Any = None, rtol: Any = None, return_rank: bool = False,
+         check_finite: bool = True) -> Any:
+    """The pseudo-inverse, singular values below max(atol, rtol·σ_max) dropped (SciPy's
+    default rtol: max(m, n)·eps); with ``return_rank`` also the rank (a plain int)."""
+    a = _arr(a)
+    s = np.linalg.svd(np.asarray(full_unwrap(a)), compute_uv=False)
+    smax = float(s.max()) if s.size else 0.0
+    m, n = np.shape(full_unwrap(a))[-2:]
+    eps = np.finfo(np.result_type(full_unwrap(a).dtype, np.float32)).eps
+    cut = max(atol or 0.0, (max(m, n) * eps if rtol is None else rtol) * smax)
+    out = cnp.linalg.pinv(a, rcond=cut / smax if smax else 0.0)
+    return (out, int(np.sum(s > cut))) if return_rank else out
+
+
+def expm_frechet(A: Any, E: Any, method: Any = None, compute_expm: bool = True,  # noqa: N803
+                 check_finite: bool = True) -> Any:
+    """The Fréchet derivative L(A, E) of expm at A in direction E (the upper-right block of
+    expm([[A, E], [0, A]])), with e^A first when ``compute_expm`` (as SciPy's)."""
+    A, E = _arr(A), _arr(E)  # noqa: N806
+    frechet = _fact._frechet(A, E)
+    return (expm(A), frechet) if compute_expm else frechet

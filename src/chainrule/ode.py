@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .core import ByArgnum, Primitive, Tracer, full_unwrap
+from .core import tree as _tree
 from .transforms import jvp, vjp
 
 __all__ = ["odeint", "ODEError", "IntegrationStats"]
@@ -339,15 +340,25 @@ def odeint(func: Callable[..., Any], y0: Any, t: Any, args: tuple = (), *,
     """y at every time of ``t`` for dy/dt = func(y, t, *args), y(t[0]) = y0.
 
     ``t`` is a monotone sequence of times; ``y0`` an array of any shape (the result has
-    shape (len(t), *y0.shape)). Differentiable in ``y0``, ``t`` and the floating-point
-    ``args``, in forward and reverse mode (first derivatives). ``stats``, if given (an
+    shape (len(t), *y0.shape)). ``args`` may hold pytrees (lists, tuples, dicts of arrays).
+    Differentiable in ``y0``, ``t`` and the floating-point leaves of ``args``, in forward
+    and reverse mode (first derivatives). ``stats``, if given (an
     :class:`IntegrationStats`), counts the accepted steps and evaluations of ``func``,
     forward and backward.
     """
-    if not isinstance(args, tuple):
-        args = (args,)
-    args = tuple(a if isinstance(a, Tracer) or not isinstance(a, (int, float, list))
-                 else np.asarray(a, dtype=float) for a in args)
+    # a tuple subclass (autograd.builtins.tuple) is a plain tuple here
+    args = tuple(args) if isinstance(args, tuple) else (args,)
+    # args may be a pytree (a list of (W, b) pairs, as autograd's ode_net passes): its
+    # leaves are the primitive's arguments, rebuilt for func
+    leaves, treedef = _tree.flatten(args)
+    leaves = [a if isinstance(a, (Tracer, np.ndarray)) or not isinstance(a, (int, float))
+              else np.asarray(a, dtype=float) for a in leaves]
+    user = func
+
+    def flat_func(y: Any, s: Any, *flat: Any) -> Any:
+        rebuilt = _tree.unflatten(treedef, flat)
+        return user(s, y, *rebuilt) if tfirst else user(y, s, *rebuilt)
+
     tv = np.asarray(full_unwrap(t))
     if tv.ndim != 1:
         raise ValueError(f"odeint: t must be a 1-D sequence of times, got shape {tv.shape}")
@@ -357,6 +368,6 @@ def odeint(func: Callable[..., Any], y0: Any, t: Any, args: tuple = (), *,
                          "decreasing)")
     y0 = y0 if isinstance(y0, Tracer) else np.asarray(y0, dtype=float)
     t = t if isinstance(t, Tracer) else np.asarray(t, dtype=float)
-    kw = dict(func=func, rtol=float(rtol), atol=float(atol), tfirst=bool(tfirst),
+    kw = dict(func=flat_func, rtol=float(rtol), atol=float(atol), tfirst=False,
               mxstep=int(mxstep))
-    return _odeint(y0, t, *args, stats=stats, **kw)
+    return _odeint(y0, t, *leaves, stats=stats, **kw)

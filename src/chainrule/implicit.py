@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import ByArgnum, Primitive, Tracer, full_unwrap
+from .core import ByArgnum, Primitive, Tracer, document_primitives, full_unwrap
 from .transforms import jvp, vjp
 
 __all__ = ["fixed_point", "FixedPointError"]
@@ -133,3 +133,6 @@ def fixed_point(f: Callable[..., Any], x0: Any, *params: Any, tol: float = 1e-12
     params = tuple(p if isinstance(p, (Tracer, np.ndarray)) else np.asarray(p, dtype=float)
                    for p in params)
     return _fixed_point(x0, *params, f=f, tol=tol, max_iter=max_iter)
+
+
+document_primitives(__name__)

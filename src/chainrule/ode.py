@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import ByArgnum, Primitive, Tracer, full_unwrap
+from .core import ByArgnum, Primitive, Tracer, document_primitives, full_unwrap
 from .core import tree as _tree
 from .transforms import jvp, vjp
 
@@ -371,3 +371,6 @@ def odeint(func: Callable[..., Any], y0: Any, t: Any, args: tuple = (), *,
     kw = dict(func=flat_func, rtol=float(rtol), atol=float(atol), tfirst=False,
               mxstep=int(mxstep))
     return _odeint(y0, t, *leaves, stats=stats, **kw)
+
+
+document_primitives(__name__)

@@ -20,6 +20,7 @@ from .core import NoRuleError, Primitive
 from .core import tree as tree
 from .debug import debug_nans
 from .explain import Explanation, explain
+from .implicit import FixedPointError, fixed_point
 from .transforms import (
                     checkpoint,
                     elementwise_grad,
@@ -44,4 +45,5 @@ __all__ = [
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
     "NoRuleError", "tree", "explain", "Explanation",
+    "fixed_point", "FixedPointError",
 ]

@@ -12,7 +12,9 @@ from __future__ import annotations
 from ..core import Primitive, broadcast_to, cast, sum_to
 from . import (
     bessel,
+    convolution,
     elementwise,
+    factorizations,
     fft,
     gamma_beta,
     incomplete,
@@ -40,7 +42,7 @@ from .shape import (
 from .special import log_softmax, logsumexp, softmax
 
 _FAMILIES = (elementwise, index, shape, reduce, linalg, special, fft, window, gamma_beta,
-             incomplete, bessel)
+             incomplete, bessel, convolution, factorizations)
 
 
 def registry() -> dict[str, Primitive]:

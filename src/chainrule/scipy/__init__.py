@@ -1,5 +1,5 @@
 """``chainrule.scipy``: differentiable versions of SciPy functions (SciPy not required)."""
 
-from . import special, stats
+from . import integrate, linalg, signal, special, stats
 
-__all__ = ["special", "stats"]
+__all__ = ["integrate", "linalg", "signal", "special", "stats"]

@@ -17,6 +17,7 @@ from ._util import plain
 from .dispatch import FUNCTIONS, PASSTHROUGH, UFUNCS
 from .dtypes import convert
 from .index import IndexHelper, check_index, getitem
+from .refusals import no_ufunc_rule, vectorize_error
 
 
 def _lost_derivative(kind: str) -> TypeError:
@@ -28,7 +29,7 @@ def _lost_derivative(kind: str) -> TypeError:
 
 def _refuse(kind: str):
     def refuse(self, *args, **kwargs):
-        raise _lost_derivative(kind)
+        raise vectorize_error() or _lost_derivative(kind)
     return refuse
 
 
@@ -54,11 +55,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
             raise TypeError(
                 f"numpy.{ufunc.__name__} on traced values does not accept the keyword "
                 f"arguments {sorted(kwargs)}; call it without them.")
-    raise NoRuleError(
-        f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}") +
-        " has no chainrule derivative rule, so it cannot be applied to a traced value "
-        "(inside grad, jvp, vjp, ...). Use a supported operation or define one with "
-        "chainrule.primitive(...).defvjp(...).defjvp(...).")
+    raise no_ufunc_rule(ufunc, method)
 
 
 def _array_function(self, func, types, args, kwargs):

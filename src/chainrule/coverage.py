@@ -582,4 +582,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .cli import pipe_safe
+    sys.exit(pipe_safe(main))

@@ -8,6 +8,8 @@ np.float64(1.3817732906760363)
 
 from __future__ import annotations
 
+import sys as _sys
+
 from . import core, numpy, ops  # noqa: F401  (attach the array interface; register NumPy names)
 from .check import (
                     GradCheckReport,
@@ -37,6 +39,11 @@ from .transforms import (
 )
 
 __version__ = "0.1.0"
+
+# `import chainrule.tree` / `from chainrule.tree import ravel` name the one pytree module,
+# chainrule.core.tree (autograd's `from autograd.misc import flatten` swaps to
+# `from chainrule.tree import ravel as flatten`).
+_sys.modules.setdefault(f"{__name__}.tree", tree)
 
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "jacobian", "hessian", "hvp",

@@ -273,3 +273,9 @@ def test_an_unregistered_dataclass_argument_points_to_register_dataclass():
     msg = str(e.value)
     assert "Params object" in msg and "cr.tree.register_dataclass" in msg
     assert "astype(float)" not in msg  # the old, misleading advice
+
+
+def test_chainrule_tree_imports_as_a_module_and_is_the_one_tree_module():
+    import chainrule.tree
+    from chainrule.tree import ravel
+    assert chainrule.tree is cr.tree is tree and ravel is tree.ravel

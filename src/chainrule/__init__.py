@@ -20,6 +20,7 @@ from .check import (
 )
 from .core import NoRuleError, Primitive
 from .core import tree as tree
+from .core.primitive import defjvp, defvjp  # autograd's function forms of f.defvjp/f.defjvp
 from .debug import debug_nans
 from .explain import Explanation, explain
 from .transforms import (
@@ -50,5 +51,5 @@ __all__ = [
     "elementwise_grad", "stop_gradient", "checkpoint", "primitive", "Primitive",
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
-    "NoRuleError", "tree", "explain", "Explanation",
+    "NoRuleError", "tree", "explain", "Explanation", "defvjp", "defjvp",
 ]

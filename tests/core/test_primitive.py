@@ -54,3 +54,19 @@ def test_a_rule_that_fails_for_another_reason_keeps_its_own_error():
     sine.defvjp(lambda g, ans, x: g * undefined_name)  # noqa: F821
     with pytest.raises(NameError):
         cr.grad(sine)(1.0)
+
+
+def test_autograds_function_forms_defvjp_and_defjvp_set_the_rules():
+    sine = _sine()
+    assert cr.defvjp(sine, lambda g, ans, x: g * np.cos(x)) is sine
+    cr.defjvp(sine, lambda t, ans, x: t * np.cos(x))
+    # d/dx sin x = cos x, in both modes
+    assert cr.grad(sine)(1.0) == pytest.approx(np.cos(1.0))
+    assert cr.jvp(sine, (1.0,), (1.0,))[1] == pytest.approx(np.cos(1.0))
+
+
+def test_the_function_form_refuses_a_maker_too_and_a_plain_function():
+    with pytest.raises(TypeError, match=r"sine.defvjp\(lambda g, ans, x: \.\.\.\)"):
+        cr.defvjp(_sine(), lambda ans, x: lambda g: g * np.cos(x))
+    with pytest.raises(TypeError, match="not a chainrule primitive"):
+        cr.defvjp(np.sin, lambda g, ans, x: g * np.cos(x))

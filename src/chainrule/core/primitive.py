@@ -326,6 +326,29 @@ def primitive(impl: Callable[..., Any] | None = None, *, name: str | None = None
     return make if impl is None else make(impl)
 
 
+def _as_primitive(prim: Any, what: str) -> Primitive:
+    if not isinstance(prim, Primitive):
+        raise TypeError(f"{what}: {getattr(prim, '__name__', prim)!r} is not a chainrule "
+                        "primitive; make it one first (@cr.primitive above its def, or "
+                        "f = cr.primitive(f)).")
+    return prim
+
+
+def defvjp(prim: Primitive, *rules: Callable[..., Any] | None) -> Primitive:
+    """HIPS autograd's function form, ``defvjp(f, rule_0, ...)``: ``f.defvjp(rule_0, ...)``.
+
+    The rules are chainrule's, ``rule_i(ā, ans, *args)``; autograd's makers
+    ``lambda ans, x: lambda g: ...`` are refused with the rewrite.
+    """
+    return _as_primitive(prim, "defvjp").defvjp(*rules)
+
+
+def defjvp(prim: Primitive, *rules: Callable[..., Any] | None) -> Primitive:
+    """HIPS autograd's function form, ``defjvp(f, rule_0, ...)``: ``f.defjvp(rule_0, ...)``,
+    with ``rule_i(ȧ_i, ans, *args)`` (autograd's own form too)."""
+    return _as_primitive(prim, "defjvp").defjvp(*rules)
+
+
 # ---- docstrings ---------------------------------------------------------------------------
 
 def _generated_doc(p: Primitive) -> str:

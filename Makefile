@@ -26,7 +26,15 @@ $(VENV)/.demo: pyproject.toml $(VENV)/.core
 	$(PY) -m pip install --quiet -e '.[demo]'
 	touch $@
 
+# PyTorch for the CPU. The bench extra pins torch==2.13.0, but PyPI's Linux wheels of torch
+# are CUDA builds (several GB), and an extra cannot name another index. PyTorch publishes
+# CPU-only wheels on its own index; give it here and torch comes from there first (its
+# 2.13.0+cpu satisfies the pin, so the extra then installs no other build):
+#   make bench TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
+
 $(VENV)/.bench: pyproject.toml $(VENV)/.test
+	$(if $(TORCH_INDEX),$(PY) -m pip install --quiet 'torch==2.13.0' --index-url $(TORCH_INDEX))
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 

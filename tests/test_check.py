@@ -164,3 +164,14 @@ def test_step_size_page_is_current():
     assert page.read_text(encoding="utf-8") == step_size_page(), (
         "docs/finite-differences.md is stale: regenerate it with "
         "chainrule.check.step_size_page('docs/finite-differences.md')")
+
+
+def test_an_unregistered_dataclass_argument_points_to_register_dataclass():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Params:
+        W: np.ndarray
+
+    with pytest.raises(TypeError, match=r"argument 0 is a Params object.*register_dataclass"):
+        cr.check_grads(lambda p: (p.W ** 2).sum(), (Params(np.ones(2)),))

@@ -89,3 +89,36 @@ def test_explain_refuses_what_is_not_numpy_arithmetic(capsys, tmp_path):
         assert main(["explain", expr, "--at", "x=1"]) == 2, expr
         assert "error" in capsys.readouterr().err
     assert not marker.exists()
+
+
+def test_version_prints_the_package_version(capsys):
+    import chainrule
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"chainrule {chainrule.__version__}\n"
+
+
+def _closed_pipe_run(*args):
+    """Run ``python -m <args>`` with its stdout read by nobody (as ``| head -0`` would)."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    src = str(pathlib.Path(__file__).resolve().parents[1] / "src")
+    env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # before the child has imported numpy: its first write breaks the pipe
+    err = proc.stderr.read().decode()
+    return proc.wait(timeout=120), err
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    code, err = _closed_pipe_run("chainrule", "demo")
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert code == 141  # 128 + SIGPIPE, as a shell reports a program its pipe ended
+
+
+def test_a_closed_pipe_ends_the_coverage_report_quietly():
+    code, err = _closed_pipe_run("chainrule.coverage")
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert code == 141

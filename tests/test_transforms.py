@@ -679,3 +679,25 @@ def test_arrays_a_pending_vjp_needs_are_read_only_until_it_is_released():
     c[0] = 10.0  # writable again, and the caller's flags are as they were
     x[0] = 5.0
     assert c.flags.writeable and x.flags.writeable
+
+
+# ---- autograd's spelling argnum= -----------------------------------------------------------
+
+@pytest.mark.parametrize("transform", [cr.grad, cr.value_and_grad, cr.elementwise_grad,
+                                       cr.jacfwd, cr.jacrev, cr.jacobian, cr.hessian])
+def test_argnum_is_accepted_as_autograds_spelling_of_argnums(transform):
+    f = lambda x, y: (x * y ** 2).sum()  # noqa: E731
+    x, y = np.array([2.0]), np.array([3.0])
+    np.testing.assert_equal(transform(f, argnum=1)(x, y), transform(f, argnums=1)(x, y))
+    assert transform(f, argnum=(0, 1))(x, y)[1] is not None
+
+
+def test_argnum_selects_the_argument_it_names():
+    # f = x y²: ∂f/∂y = 2xy = 12 at (2, 3); ∂²f/∂y² = 2x = 4
+    assert cr.grad(lambda x, y: x * y * y, argnum=1)(2.0, 3.0) == 12.0
+    assert cr.hessian(lambda x, y: x * y * y, argnum=1)(2.0, 3.0) == 4.0
+
+
+def test_argnum_and_argnums_together_is_an_error():
+    with pytest.raises(TypeError, match="not both"):
+        cr.grad(lambda x: x, argnum=0, argnums=0)

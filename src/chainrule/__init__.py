@@ -8,6 +8,8 @@ np.float64(1.3817732906760363)
 
 from __future__ import annotations
 
+import sys as _sys
+
 from . import core, numpy, ops  # noqa: F401  (attach the array interface; register NumPy names)
 from .check import (
                     GradCheckReport,
@@ -18,6 +20,7 @@ from .check import (
 )
 from .core import NoRuleError, Primitive
 from .core import tree as tree
+from .core.primitive import defjvp, defvjp  # autograd's function forms of f.defvjp/f.defjvp
 from .debug import debug_nans
 from .explain import Explanation, explain
 from .implicit import FixedPointError, fixed_point
@@ -39,11 +42,16 @@ from .transforms import (
 
 __version__ = "0.1.0"
 
+# `import chainrule.tree` / `from chainrule.tree import ravel` name the one pytree module,
+# chainrule.core.tree (autograd's `from autograd.misc import flatten` swaps to
+# `from chainrule.tree import ravel as flatten`).
+_sys.modules.setdefault(f"{__name__}.tree", tree)
+
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "jacobian", "hessian", "hvp",
     "elementwise_grad", "stop_gradient", "checkpoint", "primitive", "Primitive",
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
-    "NoRuleError", "tree", "explain", "Explanation",
+    "NoRuleError", "tree", "explain", "Explanation", "defvjp", "defjvp",
     "fixed_point", "FixedPointError",
 ]

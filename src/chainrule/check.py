@@ -26,7 +26,7 @@ import numpy as np
 
 from . import ops
 from .core import tree as _tree
-from .transforms import jacfwd, jacrev, jvp, vjp
+from .transforms import _container_hint, jacfwd, jacrev, jvp, vjp
 
 __all__ = ["numerical_grad", "numerical_jacobian", "check_grads", "GradientCheckError",
            "GradCheckReport"]
@@ -333,6 +333,8 @@ def check_grads(f: Callable, args: Sequence[Any], order: int = 1,
     promoted = []
     for k, a in enumerate(args):
         def promote(x, k=k):
+            if not isinstance(x, np.ndarray) and np.asarray(x).dtype.kind == "O":
+                raise TypeError(_container_hint(f"check_grads({name}): argument {k}", x))
             x = np.asarray(x)
             if x.dtype.kind != "f":
                 raise TypeError(f"check_grads({name}): argument {k} has dtype {x.dtype}; only "

@@ -12,8 +12,9 @@ adjoints (see :mod:`chainrule.explain`).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -169,10 +170,36 @@ def _fmt_value(v: np.ndarray) -> str:
     return np.array2string(v, separator=", ") if v.ndim else f"{v.item():g}"
 
 
+def pipe_safe(run: Callable[[], int]) -> int:
+    """``run()``, quiet when the reader of stdout goes away (``chainrule demo | head``).
+
+    Python turns the closed pipe into a BrokenPipeError traceback, at the write or at exit;
+    stdout is pointed at /dev/null instead, and the exit status is 141 (128 + SIGPIPE, what
+    a shell reports for a program the pipe ended).
+    """
+    try:
+        code = run()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    return pipe_safe(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--version":
+        from . import __version__
+        print(f"chainrule {__version__}")
+        return 0
     if not argv or argv[0] in ("-h", "--help"):
-        print("usage: chainrule demo iris [--hidden M --lr LR --iters N --seed S --out DIR ...]\n"
+        print("usage: chainrule --version\n"
+              "       chainrule demo iris [--hidden M --lr LR --iters N --seed S --out DIR ...]\n"
               "       chainrule demo landscape [--out DIR --grid N --quick ...]\n"
               "       chainrule demo [--w0 W0 --w1 W1 --x X]\n"
               "       chainrule explain EXPRESSION --at NAME=VALUE ... [--wrt NAME] "

@@ -531,9 +531,19 @@ def conventions_markdown() -> str:
 
 
 # ---- the command ----------------------------------------------------------------------------
+def source_docs_dir() -> Path | None:
+    """The repository's docs/ when chainrule runs from a source checkout (src/ layout, an
+    editable install), else ``None``: an installed wheel has no repository to write into."""
+    package = Path(__file__).resolve().parent
+    root = package.parents[1]
+    if package.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root / "docs"
+    return None
+
+
 def docs_dir() -> Path:
-    """The repository's docs/ (next to src/)."""
-    return Path(__file__).resolve().parents[2] / "docs"
+    """The docs to read: the repository's docs/, or those the wheel ships (chainrule/docs)."""
+    return source_docs_dir() or Path(__file__).resolve().parent / "docs"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -545,10 +555,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     g.add_argument("--check", action="store_true",
                    help="exit 1 if a function lacks its rule or the docs are stale")
     g.add_argument("--write", action="store_true", help="regenerate both pages in --docs")
-    p.add_argument("--docs", type=Path, default=None, help="the docs folder (default: ./docs "
-                   "of the repository)")
+    p.add_argument("--docs", type=Path, default=None, help="the docs folder (default: the "
+                   "repository's docs/ in a source checkout; --write from an installed "
+                   "package needs it)")
     args = p.parse_args(argv)
     docs = args.docs or docs_dir()
+    if args.write and args.docs is None and source_docs_dir() is None:
+        # Installed: the default would be inside site-packages, which is not the user's.
+        p.error("--write from an installed chainrule needs --docs DIR, the folder to write "
+                "coverage.md and conventions.md into (e.g. --docs ./docs)")
     if args.conventions:
         sys.stdout.write(conventions_markdown())
         return 0
@@ -581,4 +596,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .cli import pipe_safe
+    sys.exit(pipe_safe(main))

@@ -11,7 +11,12 @@ pytree argument). ``update`` never modifies its arguments: it returns new parame
 and a new state. The optimiser state is a dict of arrays (the step count and one pytree per
 slot, shaped like ``params``), so it can be saved with :func:`chainrule.train.save_checkpoint`.
 
-Every optimiser takes
+HIPS autograd's drivers are here too, with autograd's signatures and arithmetic, so that
+``from autograd.misc.optimizers import adam`` becomes ``from chainrule.optim import adam``:
+:func:`adam`, :func:`sgd` and :func:`rmsprop` take ``gradient(x, i)``, a starting pytree
+``x0``, an optional ``callback(x, i, g)`` and ``num_iters``, and return the final ``x``.
+
+Every optimiser class takes
 
 * ``lr``: a number or a *schedule*, a function ``step -> learning rate`` where ``step`` counts
   the updates made before this one (the first update uses ``schedule(0)``, as in optax);
@@ -43,6 +48,7 @@ __all__ = [
     "Optimizer", "GD", "SGD", "Momentum", "Nesterov", "Adam", "AdamW", "RMSProp",
     "global_norm", "clip_by_global_norm", "freeze", "trainable",
     "constant", "step_decay", "exponential_decay", "cosine_decay", "warmup",
+    "sgd", "rmsprop", "adam",
 ]
 
 Schedule = Callable[[int], float]
@@ -556,3 +562,91 @@ class RMSProp(Optimizer):
             d = self.momentum * rest.pop(0) + d
             out.append(d)
         return p - lr * d, tuple(out)
+
+
+# ---- autograd's drivers: gradient(x, i), x0, callback(x, i, g), num_iters ------------------
+
+def _start(x0: Any) -> Any:
+    """``x0``'s leaves as floating arrays (autograd flattens them into one float vector)."""
+    def leaf(x: Any) -> Any:
+        if isinstance(x, Tracer):
+            return x
+        a = np.asarray(x)
+        return a if a.dtype.kind == "f" else a.astype(np.float64)
+    return _tree.tree_map(leaf, x0)
+
+
+def _drive(name: str, gradient: Callable, x0: Any, callback: Callable | None,
+           num_iters: int, init: Callable, step: Callable) -> Any:
+    """The loop the three drivers share: per iteration ``g = gradient(x, i)``, then
+    ``callback(x, i, g)``, then each leaf's update ``step(x, g, slots, i)``."""
+    x = _start(x0)
+    xs, td = _tree.flatten(x)
+    slots = [init(leaf) for leaf in xs]
+    for i in range(num_iters):
+        g = gradient(x, i)
+        gs, gtd = _tree.flatten(g)
+        if gtd != td:
+            raise TypeError(f"{name}: gradient(x, {i}) returned a pytree of structure {gtd}, "
+                            f"but x has structure {td}; return the gradient of x (what "
+                            "cr.grad(objective)(x, i) gives).")
+        if callback:
+            callback(x, i, g)
+        out = [step(p, d, s, i) for p, d, s in zip(xs, gs, slots)]
+        xs = [o[0] for o in out]
+        slots = [o[1] for o in out]
+        x = _tree.unflatten(td, xs)
+    return x
+
+
+def sgd(gradient: Callable, x0: Any, callback: Callable | None = None, num_iters: int = 200,
+        step_size: float = 0.1, mass: float = 0.9) -> Any:
+    """Gradient descent with momentum, autograd's ``misc.optimizers.sgd``::
+
+        v_i = mass v_{i-1} - (1 - mass) g_i,  v_{-1} = 0;   x_{i+1} = x_i + step_size v_i
+
+    ``gradient(x, i)`` returns the gradient at ``x`` on iteration ``i`` (a pytree shaped like
+    ``x0``); ``callback(x, i, g)``, if given, runs before each update. Returns the last ``x``.
+    (:class:`SGD` is the optax-style object with PyTorch's momentum convention.)
+    """
+    def step(x: Any, g: Any, v: Any, i: int) -> tuple[Any, Any]:
+        v = mass * v - (1.0 - mass) * g
+        return x + step_size * v, v
+    return _drive("sgd", gradient, x0, callback, num_iters, _zeros_like, step)
+
+
+def rmsprop(gradient: Callable, x0: Any, callback: Callable | None = None, num_iters: int = 100,
+            step_size: float = 0.1, gamma: float = 0.9, eps: float = 10**-8) -> Any:
+    """RMSProp, autograd's ``misc.optimizers.rmsprop`` (its running mean starts at 1)::
+
+        s_i = gamma s_{i-1} + (1 - gamma) g_i²,  s_{-1} = 1
+        x_{i+1} = x_i - step_size g_i / (√s_i + eps)
+
+    Arguments as :func:`sgd`. (:class:`RMSProp` is the optax-style object; its mean starts at 0.)
+    """
+    def step(x: Any, g: Any, s: Any, i: int) -> tuple[Any, Any]:
+        s = s * gamma + g**2 * (1 - gamma)
+        return x - step_size * g / (np.sqrt(s) + eps), s
+    return _drive("rmsprop", gradient, x0, callback, num_iters,
+                  lambda p: _zeros_like(p) + 1.0, step)
+
+
+def adam(gradient: Callable, x0: Any, callback: Callable | None = None, num_iters: int = 100,
+         step_size: float = 0.001, b1: float = 0.9, b2: float = 0.999,
+         eps: float = 10**-8) -> Any:
+    """Adam (Kingma and Ba 2015), autograd's ``misc.optimizers.adam``::
+
+        m_i = (1 - b1) g_i + b1 m_{i-1},  v_i = (1 - b2) g_i² + b2 v_{i-1}   (m, v start at 0)
+        x_{i+1} = x_i - step_size m̂_i / (√v̂_i + eps),  m̂_i = m_i / (1 - b1^(i+1)),  v̂_i likewise
+
+    Arguments as :func:`sgd`. (:class:`Adam` is the optax-style object, the same update.)
+    """
+    def step(x: Any, g: Any, mv: Any, i: int) -> tuple[Any, Any]:
+        m, v = mv
+        m = (1 - b1) * g + b1 * m
+        v = (1 - b2) * (g**2) + b2 * v
+        mhat = m / (1 - b1 ** (i + 1))
+        vhat = v / (1 - b2 ** (i + 1))
+        return x - step_size * mhat / (np.sqrt(vhat) + eps), (m, v)
+    return _drive("adam", gradient, x0, callback, num_iters,
+                  lambda p: (_zeros_like(p), _zeros_like(p)), step)

@@ -13,6 +13,7 @@ transform are a ``TypeError``; arguments not differentiated may be anything.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import weakref
@@ -58,6 +59,8 @@ def _as_float_leaf(x: Any, where: Callable[[], str]) -> Any:
         dtype = None
     else:
         if not isinstance(x, (bool, int, np.bool_, np.integer)):
+            if np.asarray(x).dtype.kind == "O":
+                raise TypeError(_container_hint(where(), x))
             x = np.asarray(x)
         dtype = np.asarray(x).dtype
     if dtype is None or (dtype.kind != "f" and dtype.kind != "c"):
@@ -69,6 +72,18 @@ def _as_float_leaf(x: Any, where: Callable[[], str]) -> Any:
             "differentiated. "
             "Convert it with x.astype(float), or leave it out of argnums if it is data.")
     return x
+
+
+def _container_hint(where: str, x: Any) -> str:
+    """The error for a leaf that is an object chainrule does not know as a container."""
+    cls = type(x).__name__
+    fix = (f"register the dataclass as a pytree: @cr.tree.register_dataclass above "
+           f"class {cls} (or cr.tree.register_dataclass({cls}))"
+           if dataclasses.is_dataclass(x) else
+           f"register {cls} as a pytree with cr.tree.register({cls}, flatten, unflatten), "
+           "or pass its arrays (a dict, list or tuple of them)")
+    return (f"{where} is a {cls} object, which is neither an array nor a container "
+            f"chainrule knows, so it has no derivative; {fix}.")
 
 
 def _argnums_tuple(argnums: int | Sequence[int], nargs: int, fname: str) -> tuple[int, ...]:
@@ -674,5 +689,26 @@ def checkpoint(f: Callable) -> Callable:
 
     return checkpointed
 
+
+def _accept_argnum(transform: Callable) -> Callable:
+    """``transform`` also accepting autograd's spelling ``argnum=`` for ``argnums=``."""
+    @functools.wraps(transform)
+    def accepting(f: Callable, *args: Any, argnum: Any = None, **kwargs: Any) -> Callable:
+        if argnum is not None:
+            if args or "argnums" in kwargs:
+                raise TypeError(f"{transform.__name__}: pass argnums= or argnum= (autograd's "
+                                "spelling of the same thing), not both.")
+            kwargs["argnums"] = argnum
+        return transform(f, *args, **kwargs)
+    return accepting
+
+
+# autograd's argnum= (the same meaning); applied last, so internal calls are unaffected
+grad = _accept_argnum(grad)
+value_and_grad = _accept_argnum(value_and_grad)
+elementwise_grad = _accept_argnum(elementwise_grad)
+jacfwd = _accept_argnum(jacfwd)
+jacrev = jacobian = _accept_argnum(jacrev)
+hessian = _accept_argnum(hessian)
 
 _ = full_unwrap  # re-exported through chainrule for advanced use

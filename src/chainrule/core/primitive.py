@@ -130,6 +130,32 @@ def cannot_differentiate(prim: Primitive, mode: str, argnum: int, rule: Any) -> 
     return no_rule(prim, mode, argnum)
 
 
+def autograd_style_vjp(prim: Primitive, argnum: int, rule: Any,
+                       nargs: int | None = None) -> TypeError | None:
+    """The error for a VJP rule written as HIPS autograd's maker ``lambda ans, x: lambda g:``.
+
+    Checked where it is cheap: at ``defvjp`` (a first parameter named ``ans``) and on the
+    error path of the backward pass (``nargs`` given: a rule taking ``ans`` and the
+    ``nargs`` arguments, but no adjoint). ``None`` when the rule looks like chainrule's.
+    """
+    code = getattr(rule, "__code__", None)
+    if code is None or code.co_flags & 0x04:  # not a Python function, or it takes *args
+        return None
+    params = code.co_varnames[:code.co_argcount]
+    if not params or not (params[0] == "ans" or (nargs is not None and len(params) == nargs + 1
+                                                 and params[0] not in ("g", "ct", "ā"))):
+        return None
+    inputs = ", ".join(params[1:]) or "x"
+    return TypeError(
+        f"the VJP rule for argument {argnum} of '{prim.name}' is written as HIPS autograd's "
+        f"VJP maker `lambda {', '.join(params)}: lambda g: ...` (a function of the output "
+        "that returns a function of the adjoint). chainrule's defvjp takes the rule itself, "
+        f"with the adjoint first: `{prim.name}.defvjp(lambda g, ans, {inputs}: ...)`, "
+        f"returning ā_{params[1] if len(params) > 1 else 'x'} for the adjoint g = ā of the "
+        "output; e.g. autograd's `lambda ans, x: lambda g: g * cos(x)` becomes "
+        "`lambda g, ans, x: g * cos(x)`.")
+
+
 def escaped(kind: str) -> TypeError:
     """The error for a tracer used after its transform has returned."""
     return TypeError(
@@ -208,7 +234,15 @@ class Primitive:
         self.__wrapped__ = impl
 
     def defvjp(self, *rules: Callable[..., Any] | None) -> Primitive:
-        """Set one reverse-mode rule per positional argument: ``rule_i(ā, ans, *args, **kw)``."""
+        """Set one reverse-mode rule per positional argument: ``rule_i(ā, ans, *args, **kw)``.
+
+        (Not autograd's VJP *maker* ``lambda ans, x: lambda g: ...``: that form is refused
+        here, or at its first use, with the rewrite.)
+        """
+        for i, r in enumerate(rules):
+            err = autograd_style_vjp(self, i, r)
+            if err is not None:
+                raise err
         self.vjps = self._padded(rules, "reverse")
         return self
 
@@ -305,6 +339,29 @@ def primitive(impl: Callable[..., Any] | None = None, *, name: str | None = None
                          nondiff=nondiff, doc=doc if doc is not None else fn.__doc__)
 
     return make if impl is None else make(impl)
+
+
+def _as_primitive(prim: Any, what: str) -> Primitive:
+    if not isinstance(prim, Primitive):
+        raise TypeError(f"{what}: {getattr(prim, '__name__', prim)!r} is not a chainrule "
+                        "primitive; make it one first (@cr.primitive above its def, or "
+                        "f = cr.primitive(f)).")
+    return prim
+
+
+def defvjp(prim: Primitive, *rules: Callable[..., Any] | None) -> Primitive:
+    """HIPS autograd's function form, ``defvjp(f, rule_0, ...)``: ``f.defvjp(rule_0, ...)``.
+
+    The rules are chainrule's, ``rule_i(ā, ans, *args)``; autograd's makers
+    ``lambda ans, x: lambda g: ...`` are refused with the rewrite.
+    """
+    return _as_primitive(prim, "defvjp").defvjp(*rules)
+
+
+def defjvp(prim: Primitive, *rules: Callable[..., Any] | None) -> Primitive:
+    """HIPS autograd's function form, ``defjvp(f, rule_0, ...)``: ``f.defjvp(rule_0, ...)``,
+    with ``rule_i(ȧ_i, ans, *args)`` (autograd's own form too)."""
+    return _as_primitive(prim, "defjvp").defjvp(*rules)
 
 
 # ---- docstrings ---------------------------------------------------------------------------

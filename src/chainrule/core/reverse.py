@@ -23,6 +23,7 @@ from .primitive import (
     NoRuleError,
     Primitive,
     Tracer,
+    autograd_style_vjp,
     cannot_differentiate,
     escaped,
     new_level,
@@ -203,6 +204,9 @@ class ReverseTrace:
                     if observer is not None:
                         observer.adjoint(node, parent, argnum, g, gi)
                 except Exception as e:
+                    maker = autograd_style_vjp(prim, argnum, rule, len(args))
+                    if maker is not None:  # the error path only: cheap to look here
+                        raise maker from e
                     if hasattr(e, "add_note"):
                         e.add_note(f"(in the VJP rule of '{prim.name}' for argument {argnum})")
                     raise

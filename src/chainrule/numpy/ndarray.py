@@ -25,6 +25,7 @@ from .dispatch import FUNCTIONS, PASSTHROUGH, UFUNCS
 from .indexing import IndexHelper
 from .manipulation import ravel
 from .products import dot
+from .refusals import no_ufunc_rule, vectorize_error
 
 
 def _lost_derivative(kind: str) -> TypeError:
@@ -36,7 +37,7 @@ def _lost_derivative(kind: str) -> TypeError:
 
 def _refuse(kind: str):
     def refuse(self, *args, **kwargs):
-        raise _lost_derivative(kind)
+        raise vectorize_error() or _lost_derivative(kind)
     return refuse
 
 
@@ -64,11 +65,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
             raise TypeError(
                 f"numpy.{ufunc.__name__} on traced values does not accept the keyword "
                 f"arguments {sorted(kwargs)}; call it without them.")
-    raise NoRuleError(
-        f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}") +
-        " has no chainrule derivative rule, so it cannot be applied to a traced value "
-        "(inside grad, jvp, vjp, ...). Use a supported operation or define one with "
-        "chainrule.primitive(...).defvjp(...).defjvp(...).")
+    raise no_ufunc_rule(ufunc, method)
 
 
 def _array_function(self, func, types, args, kwargs):
@@ -98,7 +95,7 @@ def _as_plain_array(self, dtype=None, copy=None):
     unspecified dtype would lose the derivative, and refuses."""
     if dtype is not None and np.dtype(dtype).kind in "biu":
         return np.asarray(full_unwrap(self), dtype=dtype)
-    raise _lost_derivative("a NumPy array (np.asarray/np.array)")
+    raise vectorize_error() or _lost_derivative("a NumPy array (np.asarray/np.array)")
 
 
 def _astype(self, dtype, copy=True):

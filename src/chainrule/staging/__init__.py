@@ -1,0 +1,8 @@
+"""Staging: the trace as data (:class:`Program`), ``compile`` (trace once, replay as plain
+NumPy) and ``codegen`` (the readable Python source of a compiled program)."""
+
+from .program import Const, Eqn, Guard, GuardError, Program, Var
+from .trace import SideEffectWarning, StagingError, make_program
+
+__all__ = ["make_program", "Program", "Var", "Const", "Eqn", "Guard", "GuardError",
+           "StagingError", "SideEffectWarning"]

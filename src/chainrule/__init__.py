@@ -20,6 +20,7 @@ from .core import NoRuleError, Primitive
 from .core import tree as tree
 from .debug import debug_nans
 from .explain import Explanation, explain
+from .staging import codegen, compile, make_program  # noqa: A004  (cr.compile, as jax.jit)
 from .transforms import (
                     checkpoint,
                     elementwise_grad,
@@ -44,4 +45,5 @@ __all__ = [
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
     "NoRuleError", "tree", "explain", "Explanation",
+    "make_program", "compile", "codegen",
 ]

@@ -220,10 +220,9 @@ class StagingTrace(_observe.Observer):
             if code is _BACKWARD_CODE:
                 loc = f.f_locals
                 node = loc.get("node")
-                idx = getattr(node, "_index", None)
-                rec = "" if idx is None else f" (record {idx})"
-                return (f"VJP of {loc['prim'].name} for argument {loc.get('argnum')}{rec}",
-                        "")
+                nv = getattr(node, "_value", None)
+                rec = f" (of {nv._var!r})" if isinstance(nv, StagingTracer) else ""
+                return (f"VJP of {loc['prim'].name}{rec}, argument {loc.get('argnum')}", "")
             if code is _TANGENT_CODE:
                 loc = f.f_locals
                 return f"JVP of {loc['prim'].name} for argument {loc.get('argnum')}", ""

@@ -1,0 +1,191 @@
+"""A Program as Python source: one NumPy call per line (what ``compile`` runs, what
+``codegen`` prints).
+
+Each equation becomes ``out = impl(in, ...)`` with the primitive's plain implementation
+(``np.sin``; ``a + b`` where the implementation is the ufunc ``np.add``). Small constants
+are written as literals; larger arrays and values with no literal form are names bound in
+the function's globals (``readable=True`` writes them out at the top instead, so the
+source stands alone). Guards become ``if`` tests that raise :class:`Retrace`.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from .program import Const, Program, Var
+
+__all__ = ["emit", "Retrace"]
+
+
+class Retrace(Exception):
+    """A guard of a compiled program failed: the Python code takes another path."""
+
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
+
+
+_INFIX = {np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/",
+          np.matmul: "@", np.power: "**"}
+_PREFIX = {np.negative: "-"}
+
+
+def _identifier(name: str, taken: set) -> str:
+    base = re.sub(r"\W", "_", name) or "v"
+    if base[0].isdigit() or keyword.iskeyword(base) or base in ("np",):
+        base = "_" + base
+    out, k = base, 1
+    while out in taken:
+        k += 1
+        out = f"{base}_{k}"
+    taken.add(out)
+    return out
+
+
+def literal(v: Any) -> str | None:
+    """Python source that evaluates to ``v`` exactly (given ``np``), or None."""
+    if v is None or v is Ellipsis or isinstance(v, (bool, str)):
+        return repr(v)
+    if isinstance(v, int):
+        return repr(v)
+    if isinstance(v, float):
+        return repr(v) if math.isfinite(v) else f"float({str(v)!r})"
+    if isinstance(v, slice):
+        parts = [literal(x) for x in (v.start, v.stop, v.step)]
+        return None if None in parts else f"slice({', '.join(parts)})"
+    if isinstance(v, tuple):
+        parts = [literal(x) for x in v]
+        if None in parts:
+            return None
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    if isinstance(v, np.dtype):
+        return f"np.dtype({v.str!r})" if v.kind != "V" else None
+    if isinstance(v, type) and getattr(np, v.__name__, None) is v:
+        return f"np.{v.__name__}"
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        inner = literal(v.item())
+        return None if inner is None else f"np.{v.dtype.name}({inner})"
+    return None
+
+
+def _array_source(v: np.ndarray) -> str:
+    """Exact source for an array (for the readable, standalone form)."""
+    dt = f"np.dtype({v.dtype.str!r})"
+    if v.size and v.dtype.kind in "biuf":
+        first = v.flat[0]
+        if np.all(v == first) and not (v.dtype.kind == "f" and np.isnan(first)) and \
+                (v.dtype.kind != "f" or not np.signbit(v).any() or np.signbit(v).all()):
+            return f"np.full({v.shape!r}, {literal(first.item())}, dtype={dt})"
+    if v.size <= 16 and v.dtype.kind in "biuf":
+        body = literal(tuple(v.ravel().tolist()))
+        if body is not None:
+            return f"np.array({body}, dtype={dt}).reshape({v.shape!r})"
+    return (f"np.frombuffer(bytes.fromhex({v.tobytes().hex()!r}), dtype={dt})"
+            f".reshape({v.shape!r}).copy()")
+
+
+def emit(prog: Program, name: str = "compiled", readable: bool = False,
+         comments: bool = False) -> tuple[str, dict[str, Any], int]:
+    """(source of ``def name(inputs...)``, its globals, NumPy calls in it).
+
+    The function takes the input variables' values in order and returns the tuple of the
+    output leaves.
+    """
+    glb: dict[str, Any] = {"np": np, "_Retrace": Retrace, "_array_equal": np.array_equal}
+    taken = set(glb) | {name}
+    names: dict[int, str] = {}
+    pre: list[str] = []  # readable: constants written out before the function
+    impl_names: dict[int, str] = {}
+    const_names: dict[int, str] = {}
+
+    def vname(v: Var) -> str:
+        n = names.get(v.id)
+        if n is None:
+            n = names[v.id] = _identifier(f"a{v.id}", taken)
+        return n
+
+    params = []
+    for v in prog.invars:
+        params.append(vname(v) if not readable else names.setdefault(
+            v.id, _identifier(v.name or f"a{v.id}", taken)))
+
+    def const(x: Any, hint: str = "c") -> str:
+        lit = literal(x)
+        if lit is not None and (readable or len(lit) < 40):
+            return lit
+        n = const_names.get(id(x))
+        if n is None:
+            n = const_names[id(x)] = _identifier(f"{hint}{len(const_names)}", taken)
+            if readable and isinstance(x, np.ndarray):
+                pre.append(f"{n} = {_array_source(x)}")
+            else:
+                glb[n] = x
+                if readable:
+                    pre.append(f"# {n}: {type(x).__name__} (not writable as source; "
+                               "bound in the globals)")
+        return n
+
+    def operand(x: Any) -> str:
+        return vname(x) if isinstance(x, Var) else const(x.value)
+
+    def impl_of(prim: Any) -> str:
+        impl = prim.impl
+        if isinstance(impl, np.ufunc) and getattr(np, impl.__name__, None) is impl:
+            return f"np.{impl.__name__}"
+        if impl in (np.argmax, np.argmin, np.sign, np.floor, np.ceil, np.round, np.isnan,
+                    np.isfinite, np.where):
+            return f"np.{impl.__name__}"
+        n = impl_names.get(id(prim))
+        if n is None:
+            n = impl_names[id(prim)] = _identifier(prim.name, taken)
+            glb[n] = impl
+        return n
+
+    body: list[str] = []
+    calls = 0
+    guards = sorted(enumerate(prog.guards), key=lambda g: g[1].position)
+    gi = 0
+
+    def emit_guard(k: int) -> None:
+        g = prog.guards[k]
+        var = operand(g.var)
+        if g.kind == "bool":
+            test = f"not {var}" if g.expected else var
+        else:
+            test = f"not _array_equal({var}, {const(g.expected, 'g')})"
+        note = f"  # guard: {g.source}" if comments and g.source else ""
+        body.append(f"    if {test}:{note}")
+        body.append(f"        raise _Retrace({k})")
+
+    for i, e in enumerate(prog.eqns):
+        while gi < len(guards) and guards[gi][1].position <= i:
+            emit_guard(guards[gi][0])
+            gi += 1
+        ops = [operand(x) for x in e.ins]
+        impl = e.prim.impl
+        if impl in _INFIX and len(ops) == 2 and not e.kwargs:
+            expr = f"{ops[0]} {_INFIX[impl]} {ops[1]}"
+        elif impl in _PREFIX and len(ops) == 1 and not e.kwargs:
+            expr = f"{_PREFIX[impl]}{ops[0]}"
+        else:
+            kws = [f"{k}={const(v, 'k')}" for k, v in e.kwargs.items()]
+            expr = f"{impl_of(e.prim)}({', '.join(ops + kws)})"
+        line = f"    {vname(e.out)} = {expr}"
+        calls += 1
+        if comments:
+            note = e.rule or e.source
+            if note:
+                line = f"{line:<48}  # {note}"
+        body.append(line)
+    for k, _ in guards[gi:]:
+        emit_guard(k)
+    outs = [operand(o) if isinstance(o, Var) else const(o.value, "c") for o in prog.outvars]
+    body.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
+    head = f"def {name}({', '.join(params)}):"
+    src = "\n".join(pre + ([""] if pre else []) + [head] + body) + "\n"
+    return src, glb, calls

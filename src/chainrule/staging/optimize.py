@@ -103,6 +103,33 @@ def _key_of(v: Any) -> Any:
     return (type(v).__name__, v)
 
 
+def _drop_broadcasts(eqns: list, outvars: list, guards: list, stats: dict) -> list:
+    """``broadcast_to(x, s)`` read only by ufuncs whose result has shape ``s`` anyway: the
+    ufunc broadcasts ``x`` itself (same values), so they read ``x``."""
+    pinned = {o.id for o in outvars if isinstance(o, Var)} | {g.var.id for g in guards}
+    readers: dict[int, list[Eqn]] = {}
+    for e in eqns:
+        for x in e.ins:
+            if isinstance(x, Var):
+                readers.setdefault(x.id, []).append(e)
+    swap: dict[int, Any] = {}
+    for e in eqns:
+        if e.prim is not _fit.broadcast_to or not isinstance(e.ins[0], Var) \
+                or e.out.id in pinned:
+            continue
+        rs = readers.get(e.out.id, [])
+        if rs and all(isinstance(r.prim.impl, np.ufunc) and not r.kwargs
+                      and r.out.shape == e.out.shape and
+                      any(isinstance(x, Var) and x.id != e.out.id and x.shape == e.out.shape
+                          for x in r.ins) for r in rs):
+            swap[e.out.id] = e.ins[0]
+            stats["fit"] += 1
+    if not swap:
+        return eqns
+    return [dataclasses.replace(e, ins=tuple(swap.get(x.id, x) if isinstance(x, Var) else x
+                                             for x in e.ins)) for e in eqns]
+
+
 def optimize(prog: Program, passes: Any = PASSES) -> Program:
     """``prog`` with the ``passes`` applied (names from :data:`PASSES`); ``.stats`` counts
     the equations each removed."""
@@ -120,10 +147,16 @@ def optimize(prog: Program, passes: Any = PASSES) -> Program:
     def sub(x: Any) -> Any:
         return alias.get(x.id, x) if isinstance(x, Var) else x
 
+    producer: dict[int, Eqn] = {}
     for e in prog.eqns:
         ins = tuple(sub(x) for x in e.ins)
+        if "fit" in passes and e.prim.name == "reshape" and ins and isinstance(ins[0], Var):
+            prev = producer.get(ins[0].id)
+            if prev is not None and prev.prim is e.prim and not prev.kwargs:
+                ins = (prev.ins[0],) + ins[1:]  # reshape(reshape(x, s1), s2) = reshape(x, s2)
         if ins != e.ins:
             e = dataclasses.replace(e, ins=ins)
+        producer[e.out.id] = e
         if "fold" in passes and ins and not any(isinstance(x, Var) for x in ins) \
                 and not e.prim.nondiff:
             alias[e.out.id] = Const(e.prim.impl(*[x.value for x in ins], **e.kwargs))
@@ -151,6 +184,8 @@ def optimize(prog: Program, passes: Any = PASSES) -> Program:
         eqns.append(e)
     outvars = [sub(o) for o in prog.outvars]
     guards = [dataclasses.replace(g, var=sub(g.var)) for g in prog.guards]
+    if "fit" in passes:
+        eqns = _drop_broadcasts(eqns, outvars, guards, stats)
     # a guard on a value that folded to a constant is decided: keep it only if it is live
     guards = [g for g in guards if isinstance(g.var, Var)]
     if "dce" in passes:

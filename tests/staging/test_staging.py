@@ -1,0 +1,205 @@
+"""make_program, cr.compile and cr.codegen on the lecture's examples and on control flow."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule import lecture
+from chainrule.staging import (
+    GuardError,
+    RetraceWarning,
+    SideEffectWarning,
+    StagingError,
+    make_program,
+)
+
+
+def sincos(w0, w1, x):
+    a5 = w1 * x + w0
+    return np.sin(a5), np.cos(a5)
+
+
+ARGS = (np.float64(0.5), np.float64(2.0), np.float64(1.5))
+
+
+def test_program_of_the_lecture_example_reads_like_its_table():
+    # a4 = a2 × a3, a5 = a4 + a1, a6 = sin(a5), a7 = cos(a5)
+    p = make_program(sincos)(*ARGS)
+    text = str(p)
+    for line in ("a1 = w0", "a4 = a2 × a3", "a5 = a4 + a1", "a6 = sin(a5)", "a7 = cos(a5)"):
+        assert line in text
+    assert len(p.eqns) == 4 and [v.name for v in p.invars] == ["w0", "w1", "x"]
+    y1, y2 = p(*ARGS)
+    assert y1 == np.sin(2.0 * 1.5 + 0.5) and y2 == np.cos(2.0 * 1.5 + 0.5)
+
+
+def test_grad_program_records_the_backward_pass_with_the_rules_named():
+    p = make_program(lambda w0, w1, x: sincos(w0, w1, x)[1])(*ARGS)
+    g = p.grad_program(argnums=(0, 1))
+    rules = [e.rule for e in g.eqns if e.rule]
+    assert any(r.startswith("VJP of cos") for r in rules)
+    assert any(r.startswith("VJP of multiply") for r in rules)
+    value, (d0, d1) = g(*ARGS)
+    # ā5 = -sin(a5), ā1 = ā5, ā2 = ā5 · x
+    assert d0 == -np.sin(3.5) and d1 == -np.sin(3.5) * 1.5
+
+
+def test_jvp_program_has_the_tangent_lines_from_jvp_rules():
+    p = make_program(lambda w0, w1, x: sincos(w0, w1, x)[0])(*ARGS)
+    j = p.jvp_program()
+    assert any(e.rule.startswith("JVP of sin") for e in j.eqns)
+    y, t = j(*ARGS, 0.0 * ARGS[0] + 1, np.float64(0), np.float64(0))
+    assert t == np.cos(3.5)  # ∂/∂w0 sin(w1 x + w0) = cos(a5)
+
+
+def test_compiled_value_and_grad_of_the_iris_cost_equals_the_lecture_gradients():
+    X, Y, W, V = lecture.make_data()
+    vg = cr.compile(cr.value_and_grad(lecture.cost, argnums=(2, 3)))
+    value, (dW, dV) = vg(X, Y, W, V)
+    hW, hV = lecture.gradients(X, Y, W, V)
+    assert value == lecture.cost(X, Y, W, V)
+    np.testing.assert_allclose(dW, hW, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(dV, hV, rtol=1e-12, atol=1e-14)
+    eager = cr.value_and_grad(lecture.cost, argnums=(2, 3))(X, Y, W, V)
+    assert all(np.array_equal(a, b) for a, b in zip(cr.tree.leaves((value, dW, dV)),
+                                                     cr.tree.leaves(eager)))
+
+
+def test_compiled_hessian_equals_eager():
+    def f(x):
+        return np.sum(np.sin(x) * x ** 2)
+
+    x = np.linspace(-1, 1, 4)
+    np.testing.assert_array_equal(cr.compile(cr.hessian(f))(x), cr.hessian(f)(x))
+
+
+def test_new_shapes_retrace_and_old_ones_replay():
+    c = cr.compile(lambda x: np.sum(np.exp(x)))
+    c(np.ones(3))
+    c(np.ones(3))
+    assert c.stats["traces"] == 1
+    assert c(np.ones(4)) == 4 * np.e  # Σ e^1 over 4 entries
+    assert c.stats["traces"] == 2
+    c(np.ones(3, dtype=np.float32))
+    assert c.stats["traces"] == 3
+
+
+def branchy(x):
+    if np.sum(x) > 0:
+        return x * 2.0
+    return -x
+
+
+def test_a_different_branch_fails_its_guard_and_retraces():
+    c = cr.compile(branchy)
+    np.testing.assert_array_equal(c(np.ones(3)), 2.0 * np.ones(3))
+    np.testing.assert_array_equal(c(-np.ones(3)), np.ones(3))  # -x on the other branch
+    assert c.stats["traces"] == 2
+    np.testing.assert_array_equal(c(np.full(3, 5.0)), np.full(3, 10.0))
+    assert c.stats["traces"] == 2  # both variants are cached
+
+
+def test_a_program_evaluated_on_another_branch_raises_guard_error():
+    p = make_program(branchy)(np.ones(3))
+    assert len(p.guards) == 1
+    with pytest.raises(GuardError, match="different branch"):
+        p(-np.ones(3))
+
+
+def test_a_function_that_keeps_retracing_warns():
+    c = cr.compile(lambda x, k: x * k, warn_after=3, max_traces=2)
+    with pytest.warns(RetraceWarning, match="traced 4 times"):
+        for k in range(4):
+            assert c(np.ones(2), float(k))[0] == k
+    assert sum(len(v) for v in c.cache.values()) == 2  # bounded
+
+
+def test_converting_a_traced_value_to_a_float_is_a_staging_error_that_says_what_to_do():
+    def f(x):
+        return x * float(x[0])
+
+    with pytest.raises(StagingError, match="static_argnums"):
+        cr.compile(f)(np.ones(2))
+
+
+def test_printing_a_traced_value_warns_that_it_happens_only_while_tracing():
+    def f(x):
+        print(x)
+        return x + 1
+
+    c = cr.compile(f)
+    with pytest.warns(SideEffectWarning, match="not when the compiled program is replayed"):
+        c(np.ones(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c(np.ones(2))
+
+
+def test_an_escaped_traced_value_is_a_staging_error():
+    kept = []
+
+    def f(x):
+        kept.append(x)
+        return x + 1
+
+    cr.compile(f)(np.ones(2))
+    with pytest.raises(StagingError, match="escaped"):
+        kept[0] + 1
+
+
+def test_grad_of_a_compiled_function_runs_it_eagerly():
+    c = cr.compile(lambda x: np.sum(np.sin(x)))
+    x = np.linspace(0, 1, 3)
+    np.testing.assert_array_equal(cr.grad(c)(x), np.cos(x))
+
+
+def test_each_optimisation_pass_can_be_switched_off():
+    X, Y, W, V = lecture.make_data()
+    f = cr.grad(lecture.cost, argnums=(2, 3))
+    full = cr.compile(f).program(X, Y, W, V)
+    none = cr.compile(f, optimize=False).program(X, Y, W, V)
+    assert len(none.eqns) == full.stats["equations_traced"]
+    # the lecture computes softmax(U) and drops it: dead code; max(U, 1) twice: CSE
+    assert full.stats["dce"] >= 7 and full.stats["cse"] >= 1
+    for p in ("dce", "cse", "fit"):
+        only = cr.compile(f, optimize=(p,)).program(X, Y, W, V)
+        assert only.stats[p] == full.stats[p] or p == "dce"
+        assert len(only.eqns) > len(full.eqns)
+    a = cr.compile(f)(X, Y, W, V)
+    b = cr.compile(f, optimize=False)(X, Y, W, V)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_symbolic_ones_and_zeros_are_resolved():
+    # ā = 1.0 × cos(x): the seed of grad is the constant 1, so the product is cos(x) itself
+    f = cr.grad(lambda x: np.sin(x))
+    p = cr.compile(f).program(np.float64(0.3))
+    assert p.stats["zeros"] >= 1
+    assert [e.prim.name for e in p.eqns] == ["cos"]
+
+
+def test_codegen_of_the_lecture_gradient_execs_to_the_same_gradients():
+    X, Y, W, V = lecture.make_data()
+    src = cr.codegen(cr.grad(lecture.cost, argnums=(2, 3)), X, Y, W, V, name="gradients")
+    assert "def gradients(X, Y, W, V):" in src
+    assert "# VJP of matmul" in src and "np.exp(" in src
+    ns: dict = {}
+    exec(src, ns)
+    dW, dV = ns["gradients"](X, Y, W, V)
+    eW, eV = cr.grad(lecture.cost, argnums=(2, 3))(X, Y, W, V)
+    assert np.array_equal(dW, eW) and np.array_equal(dV, eV)
+
+
+def test_codegen_of_the_iris_gradient_has_a_numpy_call_count_near_the_lecture():
+    # the lecture's hand-written gradients, traced, is its own count of NumPy calls
+    X, Y, W, V = lecture.make_data()
+    hand = len(make_program(lecture.gradients)(X, Y, W, V).eqns)
+    generated = len(cr.compile(cr.grad(lecture.cost, argnums=(2, 3))).program(X, Y, W, V).eqns)
+    assert hand == 25
+    # measured: 33 = 25 + the logsumexp max-shift's adjoint path (6) + 2 more lines of the
+    # logistic's VJP (1/(1+e^-z) is differentiated as a division, not as σ(1-σ))
+    assert generated <= hand + 8

@@ -17,13 +17,14 @@ import _harness as H  # first: pins BLAS to one thread before NumPy loads
 import sys
 import time
 
+import bench_compile
 import bench_iris_mlp
 import bench_landscape
 import bench_mlp784
 import bench_per_op
 
 BENCHMARKS = (("per_op", bench_per_op), ("iris_mlp", bench_iris_mlp), ("mlp784", bench_mlp784),
-              ("landscape", bench_landscape))
+              ("landscape", bench_landscape), ("compile", bench_compile))
 
 
 def main(argv: list[str] | None = None) -> int:

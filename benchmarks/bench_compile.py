@@ -20,11 +20,11 @@ import sys
 import time
 from typing import Any
 
+import numpy as np
+
 import bench_iris_mlp
 import bench_mlp784
 import bench_per_op
-import numpy as np
-
 import chainrule as cr
 from chainrule import lecture
 
@@ -52,7 +52,7 @@ def _table(key: str, title: str, cs: list, target: float, args: Any, rtol: float
     targets = [H.Target(f"{name} / hand-derived NumPy", stats[name].ratio, limit)
                for name, limit in target]
     removed = compiled.stats["removed"]
-    notes = [f"first call (trace + optimise + emit): "
+    notes = ["first call (trace + optimise + emit): "
              + "; ".join(f"{k} {v * 1e3:.1f} ms" for k, v in first.items()),
              f"program: {removed['equations_traced']} equations traced, "
              f"{removed['equations']} after the passes ("

@@ -12,7 +12,6 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
-
 from ops.test_rules import CASES
 
 

@@ -203,3 +203,24 @@ def test_codegen_of_the_iris_gradient_has_a_numpy_call_count_near_the_lecture():
     # measured: 33 = 25 + the logsumexp max-shift's adjoint path (6) + 2 more lines of the
     # logistic's VJP (1/(1+e^-z) is differentiated as a division, not as σ(1-σ))
     assert generated <= hand + 8
+
+
+def test_chainrule_codegen_prints_the_gradient_source_of_an_expression(capsys):
+    from chainrule.cli import main
+
+    assert main(["codegen", "sin(w1*x + w0)", "--at", "w0=0.5", "w1=2", "x=1.5"]) == 0
+    src = capsys.readouterr().out
+    assert "def value_and_grad(w0, w1, x):" in src and "# VJP of sin" in src
+    ns: dict = {}
+    exec(src, ns)
+    value, d0, d1, dx = ns["value_and_grad"](np.float64(0.5), np.float64(2.0), np.float64(1.5))
+    # y = sin(a5), a5 = w1 x + w0: ∂y/∂w0 = cos(a5), ∂y/∂w1 = cos(a5)·x, ∂y/∂x = cos(a5)·w1
+    assert value == np.sin(3.5) and d0 == np.cos(3.5)
+    assert d1 == np.cos(3.5) * 1.5 and dx == np.cos(3.5) * 2.0
+
+
+def test_chainrule_codegen_of_a_non_scalar_expression_says_how_to_fix_it(capsys):
+    from chainrule.cli import main
+
+    assert main(["codegen", "sin(x)", "--at", "x=[1,2]"]) == 2
+    assert "must return a real scalar" in capsys.readouterr().err

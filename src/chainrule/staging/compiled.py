@@ -220,15 +220,16 @@ def codegen(f: Callable, *args: Any, name: str | None = None, optimize: Any = Tr
     imports = _imports(glb)
     header = [f'"""{prog.name}({", ".join(opt.arg_names)}) by chainrule.codegen: '
               f'{calls} NumPy calls ({opt.stats["equations_traced"]} traced; removed: '
-              + ", ".join(f"{k} {opt.stats[k]}" for k in PASSES if opt.stats[k]) + ')."""',
+              + (", ".join(f"{k} {opt.stats[k]}" for k in PASSES if opt.stats[k]) or "nothing")
+              + ')."""',
               "import numpy as np", *imports, ""]
     return "\n".join(header) + "\n" + src
 
 
 def _imports(glb: dict[str, Any]) -> list[str]:
     """Import lines for the implementations the source names (chainrule primitives)."""
-    from ..core import Primitive  # noqa: F401  (the objects whose impls are named)
     import sys
+
     lines = []
     for n, obj in glb.items():
         if n in ("np", "_Retrace", "_array_equal") or not callable(obj):

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .program import Const, Program, Var
+from .program import Program, Var
 
 __all__ = ["emit", "Retrace"]
 

@@ -6,9 +6,9 @@
 * ``fit`` — unbroadcast/fit steps that do nothing where shapes are known: ``sum_to``,
   ``broadcast_to``, ``cast``, ``reshape`` whose output has its input's shape and dtype.
 * ``zeros`` — symbolic zeros and ones resolved at compile time: ``x + 0``, ``x - 0``,
-  ``x × 1``, ``x / 1`` (with the constant 0 or 1 not changing ``x``'s shape or dtype) are
-  ``x`` — these are exact in IEEE arithmetic, NaN and ±0 included (``x × 0`` is not, so
-  it stays).
+  ``x × 1``, ``x / 1``, ``x ** 1`` (with the constant 0 or 1 not changing ``x``'s shape
+  or dtype) are ``x`` — exact in IEEE arithmetic, NaN and ±0 included (``x × 0`` is
+  not, so it stays).
 * ``cse`` — common-subexpression elimination: the same primitive on the same inputs with
   the same keyword arguments is computed once (``sin(a5)`` of the forward pass and of
   ``cos``'s VJP rule).
@@ -73,7 +73,7 @@ def _identity_of(e: Eqn) -> Any:
         if name == "add" and isinstance(b, Var) and _is_const(a, 0.0) \
                 and _same_layout(b.value, out):
             return ("zeros", b)
-        if name in ("multiply", "divide") and isinstance(a, Var) and _is_const(b, 1.0) \
+        if name in ("multiply", "divide", "power") and isinstance(a, Var) and _is_const(b, 1.0) \
                 and _same_layout(a.value, out):
             return ("zeros", a)
         if name == "multiply" and isinstance(b, Var) and _is_const(a, 1.0) \

@@ -29,8 +29,8 @@ class Var:
 
     __slots__ = ("id", "shape", "dtype", "value", "name")
 
-    def __init__(self, id: int, value: Any, name: str | None = None):
-        self.id = id
+    def __init__(self, number: int, value: Any, name: str | None = None):
+        self.id = number
         self.shape = getattr(value, "shape", ())
         self.dtype = getattr(value, "dtype", None)
         self.value = value  # the value at trace time (what explain-style views show)

@@ -57,7 +57,7 @@ def _table(key: str, title: str, cs: list, target: float, args: Any, rtol: float
              f"program: {removed['equations_traced']} equations traced, "
              f"{removed['equations']} after the passes ("
              + ", ".join(f"{k} -{removed[k]}" for k in ("fold", "fit", "zeros", "cse", "dce"))
-             + ")"]
+             + f"); {removed.get('buffers', 0)} intermediates in buffers reused across calls"]
     return H.stats_table(key, title, stats, BASELINE, extra, notes, targets,
                          {"first_call_s": first, "passes": removed})
 

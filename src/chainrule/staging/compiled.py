@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import threading
 import time
 import warnings
 from collections import OrderedDict
@@ -30,7 +31,7 @@ import numpy as np
 
 from ..core import Tracer
 from ..core import tree as _tree
-from .emit import Retrace, emit
+from .emit import Retrace, buffer_vars, emit
 from .optimize import PASSES, optimize
 from .program import Program
 from .trace import StagingError, staging_active, trace_program
@@ -65,6 +66,21 @@ def _static_key(x: Any) -> Any:
     return (type(x), x)
 
 
+def _non_reentrant(buffered: Callable, plain: Callable) -> Callable:
+    """``buffered`` (which writes into buffers it owns), or ``plain`` when a call is
+    already running (recursion, another thread): the buffers are never shared."""
+    lock = threading.Lock()
+
+    def run(*args: Any) -> Any:
+        if not lock.acquire(blocking=False):
+            return plain(*args)
+        try:
+            return buffered(*args)
+        finally:
+            lock.release()
+    return run
+
+
 class Compiled:
     """A compiled function (see :func:`compile`). ``.stats`` has the trace count and the
     last trace's times; ``.program(*args)``/``.source(*args)`` the program and code that
@@ -75,7 +91,7 @@ class Compiled:
         self.f = f
         self.static = frozenset((static_argnums,) if isinstance(static_argnums, int)
                                 else static_argnums)
-        self.passes = PASSES if optimize is True else tuple(optimize or ())
+        self.passes = PASSES + ("buffers",) if optimize is True else tuple(optimize or ())
         self.max_traces = max_traces
         self.warn_after = warn_after
         self.cache: OrderedDict[Any, list[_Variant]] = OrderedDict()
@@ -141,8 +157,15 @@ class Compiled:
         src, glb, calls = emit(opt, name)
         code = builtins.compile(src, f"<cr.compile {prog.name}>", "exec")
         exec(code, glb)
+        run = glb[name]
+        bufs = buffer_vars(opt) if "buffers" in self.passes else set()
+        if bufs:  # the buffered version, and the plain one for a re-entrant call
+            bsrc, bglb, _ = emit(opt, name, buffers=bufs)
+            exec(builtins.compile(bsrc, f"<cr.compile {prog.name}>", "exec"), bglb)
+            run, src = _non_reentrant(bglb[name], run), bsrc
+        opt.stats["buffers"] = len(bufs)
         t3 = time.perf_counter()
-        v = _Variant(opt, glb[name], src, calls)
+        v = _Variant(opt, run, src, calls)
         self.stats.update(traces=self.stats["traces"] + 1, trace_s=t1 - t0,
                           optimize_s=t2 - t1, emit_s=t3 - t2, total_s=t3 - t0,
                           equations=len(opt.eqns), removed=opt.stats)
@@ -194,8 +217,9 @@ def compile(f: Callable, static_argnums: Any = (), optimize: Any = True,
     """``f`` traced once per argument key and replayed as plain NumPy calls.
 
     Same signature as ``f`` (positional arguments). ``optimize`` is True (every pass), or
-    the pass names to apply (``("dce", "cse")``; see :mod:`chainrule.staging.optimize`),
-    or False. ``static_argnums`` are baked into the program (part of the cache key).
+    the pass names to apply (``("dce", "cse")``; see :mod:`chainrule.staging.optimize`;
+    ``"buffers"``: intermediate ufunc results are written with ``out=`` into arrays kept
+    from call to call — never the returned ones), or False. ``static_argnums`` are baked into the program (part of the cache key).
     Composes with the transforms: ``cr.compile(cr.value_and_grad(loss))``,
     ``cr.compile(cr.hessian(f))``. The function must be pure: Python side effects happen
     while tracing only.

@@ -89,12 +89,33 @@ def _array_source(v: np.ndarray) -> str:
             f".reshape({v.shape!r}).copy()")
 
 
+def buffer_vars(prog: Program) -> set[int]:
+    """The variables whose arrays can live in buffers reused across calls: results of
+    ufuncs (``out=`` exists), at least 1-d, that no output of the program shares memory
+    with (a returned view of a buffer would change under the caller on the next call)."""
+    outs = [o.value for o in prog.outvars if isinstance(o, Var)
+            and isinstance(o.value, np.ndarray)]
+    out_ids = {o.id for o in prog.outvars if isinstance(o, Var)}
+    got = set()
+    for e in prog.eqns:
+        v = e.out.value
+        if not (isinstance(e.prim.impl, np.ufunc) and not e.kwargs and e.prim.impl.nout == 1
+                and isinstance(v, np.ndarray) and v.ndim >= 1 and e.out.id not in out_ids):
+            continue
+        if any(np.may_share_memory(v, o) for o in outs):
+            continue
+        got.add(e.out.id)
+    return got
+
+
 def emit(prog: Program, name: str = "compiled", readable: bool = False,
-         comments: bool = False) -> tuple[str, dict[str, Any], int]:
+         comments: bool = False, buffers: set[int] | frozenset = frozenset()
+         ) -> tuple[str, dict[str, Any], int]:
     """(source of ``def name(inputs...)``, its globals, NumPy calls in it).
 
     The function takes the input variables' values in order and returns the tuple of the
-    output leaves.
+    output leaves. The variables in ``buffers`` are written with ``out=`` into arrays
+    allocated once (see :func:`buffer_vars`): the function is then not re-entrant.
     """
     glb: dict[str, Any] = {"np": np, "_Retrace": Retrace, "_array_equal": np.array_equal}
     taken = set(glb) | {name}
@@ -168,7 +189,11 @@ def emit(prog: Program, name: str = "compiled", readable: bool = False,
             gi += 1
         ops = [operand(x) for x in e.ins]
         impl = e.prim.impl
-        if impl in _INFIX and len(ops) == 2 and not e.kwargs:
+        if e.out.id in buffers:
+            buf = _identifier(f"_buf{e.out.id}", taken)
+            glb[buf] = np.empty_like(e.out.value)
+            expr = f"{impl_of(e.prim)}({', '.join(ops)}, out={buf})"
+        elif impl in _INFIX and len(ops) == 2 and not e.kwargs:
             expr = f"{ops[0]} {_INFIX[impl]} {ops[1]}"
         elif impl in _PREFIX and len(ops) == 1 and not e.kwargs:
             expr = f"{_PREFIX[impl]}{ops[0]}"

@@ -219,7 +219,8 @@ def compile(f: Callable, static_argnums: Any = (), optimize: Any = True,
     Same signature as ``f`` (positional arguments). ``optimize`` is True (every pass), or
     the pass names to apply (``("dce", "cse")``; see :mod:`chainrule.staging.optimize`;
     ``"buffers"``: intermediate ufunc results are written with ``out=`` into arrays kept
-    from call to call — never the returned ones), or False. ``static_argnums`` are baked into the program (part of the cache key).
+    from call to call — never the returned ones), or False. ``static_argnums`` are baked
+    into the program (part of the cache key).
     Composes with the transforms: ``cr.compile(cr.value_and_grad(loss))``,
     ``cr.compile(cr.hessian(f))``. The function must be pure: Python side effects happen
     while tracing only.

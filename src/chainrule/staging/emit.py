@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .program import Program, Var
+from .program import Const, Program, Var
 
 __all__ = ["emit", "Retrace"]
 
@@ -87,6 +87,73 @@ def _array_source(v: np.ndarray) -> str:
             return f"np.array({body}, dtype={dt}).reshape({v.shape!r})"
     return (f"np.frombuffer(bytes.fromhex({v.tobytes().hex()!r}), dtype={dt})"
             f".reshape({v.shape!r}).copy()")
+
+
+def _reduce_ufunc(impl: Any) -> Any:
+    """The ufunc whose ``reduce`` a chainrule reduction's implementation calls, or None."""
+    name = getattr(impl, "__name__", "")
+    if name.endswith("_reduce"):
+        uf = getattr(np, name[:-len("_reduce")], None)
+        if isinstance(uf, np.ufunc):
+            return uf
+    return None
+
+
+_READABLE_REDUCE = {"add": "np.sum", "maximum": "np.max", "minimum": "np.min",
+                    "multiply": "np.prod"}
+
+
+def _special(e: Any, ops: list, readable: bool) -> str | None:
+    """The NumPy spelling of a chainrule implementation that is a thin wrapper (the same
+    NumPy call, without the wrapper's Python frame), where the input's type allows it."""
+    name = e.prim.name
+    x = e.ins[0] if e.ins else None
+    if not isinstance(x, Var) or not isinstance(x.value, np.ndarray):
+        return None
+    uf = _reduce_ufunc(e.prim.impl)
+    if uf is not None and len(ops) == 1 and set(e.kwargs) <= {"axis", "keepdims"}:
+        axis = e.kwargs.get("axis")
+        keep = e.kwargs.get("keepdims", False)
+        if type(axis) is list or literal(axis) is None or not isinstance(keep, bool):
+            return None
+        args = [ops[0]] + ([] if axis is None and readable else [f"axis={literal(axis)}"])
+        if keep:
+            args.append("keepdims=True")
+        if readable and uf.__name__ in _READABLE_REDUCE:
+            return f"{_READABLE_REDUCE[uf.__name__]}({', '.join(args)})"
+        return f"np.{uf.__name__}.reduce({', '.join(args)})"
+    if e.kwargs:
+        return None
+    if name == "reshape" and len(ops) == 2:
+        return f"{ops[0]}.reshape({ops[1]})"
+    if name == "swapaxes" and len(ops) == 3:
+        if x.value.ndim == 2 and {e.ins[1].value, e.ins[2].value} in ({0, 1}, {-1, -2},
+                                                                       {0, -1}, {1, -2}):
+            return f"{ops[0]}.T"
+        return f"{ops[0]}.swapaxes({ops[1]}, {ops[2]})"
+    if name == "getitem" and len(ops) == 2 and isinstance(e.ins[1], Const):
+        idx = e.ins[1].value
+        lit = literal(idx)
+        if lit is not None:
+            return f"{ops[0]}[{_index_text(idx) if readable else lit}]"
+    return None
+
+
+def _index_text(idx: Any) -> str:
+    items = idx if isinstance(idx, tuple) else (idx,)
+    parts = []
+    for it in items:
+        if isinstance(it, slice):
+            parts.append(":".join("" if v is None else repr(v)
+                                  for v in ((it.start, it.stop) if it.step is None
+                                            else (it.start, it.stop, it.step))))
+        elif it is None:
+            parts.append("None")
+        elif it is Ellipsis:
+            parts.append("...")
+        else:
+            parts.append(literal(it) or repr(it))
+    return ", ".join(parts) + ("," if isinstance(idx, tuple) and len(idx) == 1 else "")
 
 
 def buffer_vars(prog: Program) -> set[int]:
@@ -195,6 +262,8 @@ def emit(prog: Program, name: str = "compiled", readable: bool = False,
             expr = f"{impl_of(e.prim)}({', '.join(ops)}, out={buf})"
         elif impl in _INFIX and len(ops) == 2 and not e.kwargs:
             expr = f"{ops[0]} {_INFIX[impl]} {ops[1]}"
+        elif (special := _special(e, ops, readable)) is not None:
+            expr = special
         elif impl in _PREFIX and len(ops) == 1 and not e.kwargs:
             expr = f"{_PREFIX[impl]}{ops[0]}"
         else:

@@ -224,3 +224,15 @@ def test_chainrule_codegen_of_a_non_scalar_expression_says_how_to_fix_it(capsys)
 
     assert main(["codegen", "sin(x)", "--at", "x=[1,2]"]) == 2
     assert "must return a real scalar" in capsys.readouterr().err
+
+
+def test_the_iris_demo_trains_the_same_weights_compiled():
+    from chainrule.iris_demo import init_params, train
+
+    X, Y, _, _ = lecture.make_data(N=30, D=3, M=4, C=3, seed=1)
+    p = init_params(3, 4, 3, seed=0)
+    eager = train(p, X, Y, max_iters=25, progress=False)
+    fast = train(p, X, Y, max_iters=25, progress=False, compiled=True)
+    assert np.array_equal(eager.params["W"], fast.params["W"])
+    assert np.array_equal(eager.params["V"], fast.params["V"])
+    assert eager.history["loss"] == fast.history["loss"]

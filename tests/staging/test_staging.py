@@ -236,3 +236,57 @@ def test_the_iris_demo_trains_the_same_weights_compiled():
     assert np.array_equal(eager.params["W"], fast.params["W"])
     assert np.array_equal(eager.params["V"], fast.params["V"])
     assert eager.history["loss"] == fast.history["loss"]
+
+
+def test_a_branch_on_argmax_is_guarded():
+    def f(x):
+        if np.argmax(x) == 0:
+            return x * 2.0
+        return x * 3.0
+
+    c = cr.compile(f)
+    np.testing.assert_array_equal(c(np.array([3.0, 1.0])), [6.0, 2.0])
+    np.testing.assert_array_equal(c(np.array([1.0, 3.0])), [3.0, 9.0])  # other branch: ×3
+    assert c.stats["traces"] == 2
+
+
+def test_a_comparison_used_as_data_is_recomputed_not_frozen():
+    # Σ where(x > 0, x, 0): the mask is an equation of the program, so no retrace is needed
+    c = cr.compile(lambda x: np.where(x > 0, x, 0.0).sum())
+    assert c(np.array([1.0, -1.0])) == 1.0
+    assert c(np.array([-1.0, 2.0])) == 2.0
+    assert c.stats["traces"] == 1
+    g = cr.compile(cr.grad(lambda x: np.maximum(x, 0).sum()))  # relu' = [x > 0]
+    np.testing.assert_array_equal(g(np.array([1.0, -1.0])), [1.0, 0.0])
+    np.testing.assert_array_equal(g(np.array([-1.0, 1.0])), [0.0, 1.0])
+
+
+def test_aux_and_stop_gradient_values_follow_the_inputs_on_replay():
+    def loss(x):
+        y = np.sin(x)
+        return np.sum(y), {"y": y}
+
+    c = cr.compile(cr.value_and_grad(loss, has_aux=True))
+    c(np.ones(3))
+    (value, aux), g = c(np.zeros(3))
+    np.testing.assert_array_equal(aux["y"], np.zeros(3))  # sin(0), not the traced sin(1)
+    np.testing.assert_array_equal(g, np.ones(3))  # cos(0)
+    s = cr.compile(cr.grad(lambda x: np.sum(x * cr.stop_gradient(x))))
+    s(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(s(np.array([3.0, 4.0])), [3.0, 4.0])  # ∂/∂x x·c = c = x
+
+
+def test_compiled_jacfwd_equals_eager():
+    def f(x):
+        return np.sin(x) * x
+
+    x = np.linspace(0.1, 1.0, 3)
+    np.testing.assert_array_equal(cr.compile(cr.jacfwd(f))(x), cr.jacfwd(f)(x))
+
+
+def test_explain_renders_a_program_as_the_same_evaluation_trace():
+    p = make_program(lambda w0, w1, x: np.sin(w1 * x + w0))(*ARGS)
+    ex = cr.explain(p, *ARGS)
+    assert [r.name for r in ex.rows] == ["a1", "a2", "a3", "a4", "a5", "a6"]
+    assert ex.rows[5].value == np.sin(3.5)
+    assert "w0" in str(ex)

@@ -14,6 +14,7 @@ traced again: ``program.grad_program()`` and ``program.jvp_program()`` are the r
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -174,6 +175,12 @@ class Program:
     def __repr__(self) -> str:
         return (f"<Program {self.name}: {len(self.invars)} inputs, {len(self.eqns)} "
                 f"equations, {len(self.outvars)} outputs, {len(self.guards)} guards>")
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        """The traced function's parameters (so explain and help name them)."""
+        return inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY)
+                                  for n in self.arg_names])
 
     # -- evaluation with the primitives (differentiable, traceable) --
 

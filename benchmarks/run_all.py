@@ -17,6 +17,7 @@ import _harness as H  # first: pins BLAS to one thread before NumPy loads
 import sys
 import time
 
+import bench_compile
 import bench_fluidsim
 import bench_iris_mlp
 import bench_landscape
@@ -24,7 +25,8 @@ import bench_mlp784
 import bench_per_op
 
 BENCHMARKS = (("per_op", bench_per_op), ("iris_mlp", bench_iris_mlp), ("mlp784", bench_mlp784),
-              ("landscape", bench_landscape), ("fluidsim", bench_fluidsim))
+              ("landscape", bench_landscape), ("fluidsim", bench_fluidsim),
+              ("compile", bench_compile))
 
 
 def main(argv: list[str] | None = None) -> int:

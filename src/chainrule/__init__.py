@@ -24,6 +24,7 @@ from .core.primitive import defjvp, defvjp  # autograd's function forms of f.def
 from .debug import debug_nans
 from .explain import Explanation, explain
 from .implicit import FixedPointError, fixed_point
+from .staging import codegen, compile, make_program  # noqa: A004  (cr.compile, as jax.jit)
 from .transforms import (
                     checkpoint,
                     elementwise_grad,
@@ -53,5 +54,5 @@ __all__ = [
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
     "NoRuleError", "tree", "explain", "Explanation", "defvjp", "defjvp",
-    "fixed_point", "FixedPointError",
+    "fixed_point", "FixedPointError", "make_program", "compile", "codegen",
 ]

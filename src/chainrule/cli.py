@@ -166,6 +166,41 @@ def explain_command(argv: Sequence[str]) -> int:
     return 0
 
 
+def codegen_command(argv: Sequence[str]) -> int:
+    """``chainrule codegen EXPRESSION --at NAME=VALUE ...``: the Python source of the
+    expression's gradient (or, with ``--value``, of the expression), by cr.codegen."""
+    from .explain import ExpressionError, compile_expression
+    from .staging import codegen
+    from .transforms import value_and_grad
+
+    p = argparse.ArgumentParser(prog="chainrule codegen", description=codegen_command.__doc__)
+    p.add_argument("expression", help='NumPy syntax with a scalar value, e.g. "sin(w1*x + w0)"')
+    p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE",
+                   help="the value of each variable (a number or a list: x=[1,2,3])")
+    p.add_argument("--wrt", nargs="+", help="the variables to differentiate (default: all)")
+    p.add_argument("--value", action="store_true", help="the expression only, no gradient")
+    a = p.parse_args(argv)
+    try:
+        values = {}
+        for item in a.at:
+            name, eq, text = item.partition("=")
+            if not eq or not name.strip():
+                raise ValueError(f"--at {item!r}: write NAME=VALUE, e.g. --at x=1.5")
+            values[name.strip()] = _parse_number(text, f"--at {name.strip()}")
+        f, names = compile_expression(a.expression, list(values))
+        wrt = a.wrt or names
+        bad = [w for w in wrt if w not in names]
+        if bad:
+            raise ValueError(f"--wrt {' '.join(bad)}: not a variable; the variables are "
+                             f"{', '.join(names)}")
+        g = f if a.value else value_and_grad(f, argnums=tuple(names.index(w) for w in wrt))
+        print(codegen(g, *(values[n] for n in names), name="f" if a.value else "value_and_grad"))
+    except (ExpressionError, ValueError, TypeError, ArithmeticError) as e:
+        print(f"chainrule codegen: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _fmt_value(v: np.ndarray) -> str:
     return np.array2string(v, separator=", ") if v.ndim else f"{v.item():g}"
 
@@ -203,17 +238,21 @@ def _main(argv: Sequence[str] | None = None) -> int:
               "       chainrule demo landscape [--out DIR --grid N --quick ...]\n"
               "       chainrule demo [--w0 W0 --w1 W1 --x X]\n"
               "       chainrule explain EXPRESSION --at NAME=VALUE ... [--wrt NAME] "
-              "[--output K]\n\n"
+              "[--output K]\n"
+              "       chainrule codegen EXPRESSION --at NAME=VALUE ... [--wrt NAME ...]\n\n"
               "  demo iris the lecture's Iris MLP: trained by gradient descent, with plots\n"
               "  demo landscape  the landscape of its cost: slices, curvature, symmetries\n"
               "  demo      the lecture's sin/cos tables and MLP gradient, computed by chainrule\n"
-              "  explain   the evaluation trace of an expression: values, tangents, adjoints")
+              "  explain   the evaluation trace of an expression: values, tangents, adjoints\n"
+              "  codegen   the Python source of an expression's gradient (cr.codegen)")
         return 0 if argv else 2
     cmd, rest = argv[0], argv[1:]
     if cmd == "demo":
         return demo(rest)
     if cmd == "explain":
         return explain_command(rest)
+    if cmd == "codegen":
+        return codegen_command(rest)
     print(f"chainrule: unknown command {cmd!r}; try 'chainrule demo' or 'chainrule explain'",
           file=sys.stderr)
     return 2

@@ -34,6 +34,7 @@ from .transforms import (
                     stop_gradient,
                     value_and_grad,
                     vjp,
+                    vmap,
 )
 
 __version__ = "0.1.0"
@@ -43,5 +44,5 @@ __all__ = [
     "elementwise_grad", "stop_gradient", "checkpoint", "primitive", "Primitive",
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
-    "NoRuleError", "tree", "explain", "Explanation",
+    "NoRuleError", "tree", "explain", "Explanation", "vmap",
 ]

@@ -50,6 +50,7 @@ def registry() -> dict[str, Primitive]:
     return out
 
 methods.attach()
+from . import batching  # noqa: E402, F401  (registers the vmap rules on the primitives)
 
 __all__ = ["registry", "sum_to", "broadcast_to", "cast", "getitem", "scatter_add", "at_set",
            "at_add", "matmul", "dot", "sum", "mean", "max", "min", "prod", "var", "std",

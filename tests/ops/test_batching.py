@@ -15,8 +15,6 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-import chainrule.numpy as cnp
-from chainrule.core import batching
 
 from .test_rules import CASE_IDS, CASES
 

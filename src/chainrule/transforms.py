@@ -519,7 +519,24 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0,
     return jac_f
 
 
-jacobian = jacrev
+def jacobian(f: Callable, argnums: int | Sequence[int] = 0,
+             chunk_size: int | None = None) -> Callable:
+    """The Jacobian, in the mode the shapes call for (the lecture's rule): forward mode
+    (:func:`jacfwd`, one pass per input entry, batched) when there are at least as many
+    output entries as input entries, reverse mode (:func:`jacrev`, one pass per output
+    entry, batched) otherwise. Deciding needs the output's size: ``f`` is evaluated once
+    more, on plain values. Use ``jacfwd``/``jacrev`` to choose yourself.
+    """
+    fwd, rev = jacfwd(f, argnums, chunk_size), jacrev(f, argnums, chunk_size)
+
+    @functools.wraps(f)
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums_tuple(argnums, len(args), _fname(f))
+        n_in = sum(int(np.size(leaf)) for a in nums for leaf in _tree.flatten(args[a])[0])
+        n_out = sum(int(np.size(leaf)) for leaf in _tree.flatten(f(*args, **kwargs))[0])
+        return (fwd if n_out >= n_in else rev)(*args, **kwargs)
+
+    return jac_f
 
 
 def _assemble(out_values: list, out_def: Any, wrapped: _Wrapped, argnums: Any,

@@ -122,3 +122,33 @@ def test_jacobians_are_one_batched_pass_and_chunking_gives_the_same_result():
     np.testing.assert_allclose(cr.jacfwd(f, chunk_size=2)(x), J, rtol=1e-12)
     s = 1 - np.tanh(A @ x) ** 2
     np.testing.assert_allclose(J, s[:, None] * A, rtol=1e-12)  # ∂tanh(Ax)/∂x = diag(1 - t²) A
+
+
+def test_jacobian_chooses_the_mode_from_the_shapes():
+    calls = []
+    tall = lambda x: cnp.tanh(A @ x)  # 4 outputs, 3 inputs: forward  # noqa: E731
+    wide = lambda x: cnp.tanh(x @ A)  # 3 outputs, 4 inputs: reverse  # noqa: E731
+    import chainrule.transforms as T
+    real_jvp, real_vjp = T._jvp, T._vjp
+    want_tall, want_wide = cr.jacrev(tall)(X[0]), cr.jacfwd(wide)(A[:, 0])
+    try:
+        T._jvp = lambda *a, **k: calls.append("fwd") or real_jvp(*a, **k)
+        T._vjp = lambda *a, **k: calls.append("rev") or real_vjp(*a, **k)
+        np.testing.assert_allclose(cr.jacobian(tall)(X[0]), want_tall, rtol=1e-12)
+        assert set(calls) == {"fwd"}
+        calls.clear()
+        np.testing.assert_allclose(cr.jacobian(wide)(A[:, 0]), want_wide, rtol=1e-12)
+        assert set(calls) == {"rev"}
+    finally:
+        T._jvp, T._vjp = real_jvp, real_vjp
+
+
+def test_training_mode_batch_norm_under_vmap_says_why_it_cannot():
+    from chainrule import nn
+    bn = nn.BatchNorm(3)
+    params, state = bn.init(0)
+    f = lambda x: bn.apply(params, state, x, train=True)[0]  # noqa: E731
+    with pytest.raises(ValueError, match="under vmap.*train=False"):
+        cr.vmap(f)(X.reshape(5, 1, 3))
+    g = lambda x: bn.apply(params, state, x, train=False)[0]  # noqa: E731
+    np.testing.assert_allclose(cr.vmap(g)(X.reshape(5, 1, 3))[:, 0], g(X), rtol=1e-14)

@@ -25,10 +25,18 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .primitive import BatchLevel, Primitive, Tracer, batch_levels, escaped, new_level
+from .primitive import (
+    BatchLevel,
+    Primitive,
+    Tracer,
+    _has_batch_level,
+    batch_levels,
+    escaped,
+    new_level,
+)
 
 __all__ = ["BatchTrace", "BatchTracer", "FinishedBatchTrace", "batch_levels",
-           "set_loop_fallback"]
+           "set_loop_fallback", "is_batched"]
 
 _loop: list[Callable[..., Any] | None] = [None]
 _warned: set[str] = set()
@@ -122,3 +130,8 @@ class FinishedBatchTrace(BatchTrace):
 
     def process(self, prim: Primitive, args: Sequence[Any], kwargs: dict) -> Any:
         raise escaped("batched (vmap)")
+
+
+def is_batched(x: Any) -> bool:
+    """Is ``x`` (or a value it wraps) batched by a ``vmap`` level?"""
+    return _has_batch_level((x,))

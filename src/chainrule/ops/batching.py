@@ -25,7 +25,7 @@ from ..core import batching as _batching
 from ..core.primitive import Primitive
 from ..core.unbroadcast import broadcast_to, cast, sum_to
 from . import elementwise as ew
-from . import index, linalg, reduce, shape
+from . import index, linalg, reduce, shape, special
 
 __all__ = ["loop", "elementwise_rule", "logical_ndim"]
 
@@ -301,3 +301,29 @@ def _leading_native(prim: Primitive):
 
 for _p in (linalg.inv, linalg.det, linalg.cholesky, linalg.logabsdet, linalg.eigh_packed):
     _p.defbatch(_leading_native(_p))
+
+
+# ---- special functions ----------------------------------------------------------------------
+
+for _p in (special.log_expit, special.logit, special.erf, special.erfc, special.erfinv,
+           special.erfcinv, special.ndtr, special.ndtri, special.ndtr_ratio,
+           special.ndtr_ratio_shift, special.log_ndtr, special.gammaln, special.gamma,
+           special.digamma, special.polygamma, special.xlogy, special.xlog1py, special.entr,
+           special.i0, special.i1):
+    _p.defbatch(elementwise_rule(_p))
+
+special.logsumexp.defbatch(_reduction_rule(special.logsumexp))
+
+
+def _along_axis_rule(prim: Primitive):
+    """softmax/log_softmax along one logical axis (default the last)."""
+    def rule(vals, batched, axis=-1):
+        x = vals[0]
+        if len(vals) > 1:
+            axis = vals[1]
+        return prim(x, axis=_shift(axis, _ndim(x) - 1))
+    return rule
+
+
+special.softmax.defbatch(_along_axis_rule(special.softmax))
+special.log_softmax.defbatch(_along_axis_rule(special.log_softmax))

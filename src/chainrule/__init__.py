@@ -39,6 +39,7 @@ from .transforms import (
                     stop_gradient,
                     value_and_grad,
                     vjp,
+                    vmap,
 )
 
 __version__ = "0.1.0"
@@ -54,5 +55,5 @@ __all__ = [
     "check_grads", "numerical_grad", "numerical_jacobian", "GradientCheckError",
     "GradCheckReport", "debug_nans",
     "NoRuleError", "tree", "explain", "Explanation", "defvjp", "defjvp",
-    "fixed_point", "FixedPointError", "make_program", "compile", "codegen",
+    "fixed_point", "FixedPointError", "make_program", "compile", "codegen", "vmap",
 ]

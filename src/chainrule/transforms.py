@@ -34,11 +34,12 @@ from .core import (
     full_unwrap,
     primitive,
 )
+from .core import batching as _batching
 from .core import tree as _tree
 
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "jacobian", "hessian", "hvp",
-    "elementwise_grad", "stop_gradient", "checkpoint", "primitive",
+    "elementwise_grad", "stop_gradient", "checkpoint", "primitive", "vmap",
 ]
 
 
@@ -455,14 +456,11 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
 
 # ---- Jacobians and Hessians ---------------------------------------------------------------
 
-def _stack_rows(rows: list[Any], out_shape: tuple[int, ...], in_shape: tuple[int, ...],
+def _stack_rows(stacked: Any, out_shape: tuple[int, ...], in_shape: tuple[int, ...],
                 leading_out: bool) -> Any:
-    """Rows (one per input entry, or per output entry) stacked into out.shape + in.shape."""
-    if any(isinstance(r, Tracer) for r in rows):
-        stacked = ops.stack_pieces(*rows)
-    else:
-        stacked = np.stack([np.asarray(r) for r in rows]) if rows else np.zeros((0,))
-    if leading_out:  # rows indexed by output entry, each of in_shape
+    """A block stacked by basis vector — ``(n_out, *in_shape)`` in reverse mode, ``(n_in,
+    *out_shape)`` in forward mode — laid out as out.shape + in.shape."""
+    if leading_out:
         jac = ops.reshape(stacked, out_shape + in_shape)
     else:  # rows indexed by input entry, each of out_shape: move the input axis last
         stacked = ops.reshape(stacked, (int(np.prod(in_shape)),) + out_shape)
@@ -472,15 +470,30 @@ def _stack_rows(rows: list[Any], out_shape: tuple[int, ...], in_shape: tuple[int
     return jac[()] if isinstance(jac, np.ndarray) and jac.ndim == 0 else jac
 
 
-def _basis(shape: tuple[int, ...], dtype: Any) -> Any:
+def _basis_batch(shape: tuple[int, ...], dtype: Any, start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` of the identity over ``shape``'s entries, each of ``shape``."""
     n = int(np.prod(shape))
-    eye = np.eye(n, dtype=dtype)
-    for i in range(n):
-        yield eye[i].reshape(shape)
+    eye = np.zeros((stop - start, n), dtype=dtype)
+    eye[np.arange(stop - start), np.arange(start, stop)] = 1
+    return eye.reshape((stop - start,) + tuple(shape))
 
 
-def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = False) -> Callable:
-    """The Jacobian by forward mode: one JVP per input entry.
+def _chunks(n: int, chunk_size: int | None) -> list[tuple[int, int]]:
+    step = n if not chunk_size or chunk_size >= n else int(chunk_size)
+    return [(i, min(i + step, n)) for i in range(0, n, max(step, 1))] or [(0, 0)]
+
+
+def _join_chunks(parts: list[Any]) -> Any:
+    if len(parts) == 1:
+        return parts[0]
+    return ops.concatenate_pieces(*parts) if any(isinstance(p, Tracer) for p in parts) \
+        else np.concatenate([np.asarray(p) for p in parts])
+
+
+def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = False,
+           chunk_size: int | None = None) -> Callable:
+    """The Jacobian by forward mode: the JVPs of all input basis vectors in one batched
+    pass (``vmap`` of ``jvp``); ``chunk_size`` bounds how many go at once (memory).
 
     The result has shape ``out.shape + in.shape``; for pytree outputs, the output's
     structure holds those arrays, and with a tuple ``argnums`` each holds a tuple. Complex
@@ -500,31 +513,36 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = Fa
                             f"jacfwd({_fname(f)}): an input is complex; a Jacobian over "
                             "complex inputs is defined for holomorphic functions: pass "
                             "holomorphic=True, or use jvp/vjp (or jacrev of a real output).")
-        flat = [(k, j) for k, leaves in enumerate(wrapped.leaves) for j in range(len(leaves))]
-        per_input: list[list[Any]] = []  # [input leaf] -> output tangents per basis vector
-        out_def = out_values = None
-        for k, j in flat:
-            x = wrapped.leaves[k][j]
-            shape, dtype = _shape_dtype(x)
-            rows = []
-            for e in _basis(shape, dtype):
-                ts = [[_zeros_like(y) if (kk, jj) != (k, j) else e for jj, y in enumerate(ls)]
-                      for kk, ls in enumerate(wrapped.leaves)]
-                out, tan = _jvp(f, args, kwargs, nums, ts, "jacfwd")
-                out_values, out_def = _tree.flatten(out)
-                rows.append(_tree.flatten(tan)[0])
-            per_input.append(rows)
-        if out_def is None:  # no differentiated entries at all
-            out = f(*args, **kwargs)
-            out_values, out_def = _tree.flatten(out)
+        primal: list[Any] = []  # the output, from the first batched pass (it has no batch)
+        per_input: list[list[Any]] = []  # [input leaf] -> per output leaf: (n_in, *out.shape)
+        for k, leaves in enumerate(wrapped.leaves):
+            for j, x in enumerate(leaves):
+                shape, dtype = _shape_dtype(x)
+
+                def tangents_of(e: Any, k: int = k, j: int = j) -> list[Any]:
+                    ts = [[_zeros_like(y) if (kk, jj) != (k, j) else e
+                           for jj, y in enumerate(ls)] for kk, ls in enumerate(wrapped.leaves)]
+                    out, tan = _jvp(f, args, kwargs, nums, ts, "jacfwd")
+                    if not primal:
+                        primal.append(out)
+                    return _tree.flatten(tan)[0]
+
+                parts = [_vmap_quiet(tangents_of, _basis_batch(shape, dtype, a, b))
+                         for a, b in _chunks(int(np.prod(shape)), chunk_size)]
+                per_input.append([_join_chunks([p[oi] for p in parts])
+                                  for oi in range(len(parts[0]))])
+        out_values, out_def = _tree.flatten(primal[0] if primal else f(*args, **kwargs))
         return _assemble(out_values, out_def, wrapped, argnums,
-                         lambda oi, idx: [r[oi] for r in per_input[idx]], leading_out=False)
+                         lambda oi, idx: per_input[idx][oi], leading_out=False)
 
     return jac_f
 
 
-def jacrev(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = False) -> Callable:
-    """The Jacobian by reverse mode: one VJP per output entry over a single tape.
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = False,
+           chunk_size: int | None = None) -> Callable:
+    """The Jacobian by reverse mode: one tape, and the VJPs of all output basis vectors in
+    one batched backward pass (``vmap`` of the VJP); ``chunk_size`` bounds how many go at
+    once (memory).
 
     Same layout as :func:`jacfwd`: ``out.shape + in.shape``. A complex output needs
     ``holomorphic=True`` (JAX's rule); a real output of complex inputs has rows
@@ -538,7 +556,7 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = Fa
             _holomorphic_inputs(wrapped, "jacrev", f)
         out, fn, _ = _vjp(f, args, kwargs, nums, False, "jacrev", wrapped=wrapped)
         out_values, out_def = _tree.flatten(out)
-        per_output: list[list[Any]] = []  # [output leaf] -> flat input grads per basis vector
+        per_output: list[list[Any]] = []  # [output leaf] -> per input leaf: (n_out, *in.shape)
         for i, o in enumerate(out_values):
             shape, dtype = _shape_dtype(o)
             if holomorphic and dtype.kind != "c":
@@ -551,27 +569,49 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0, holomorphic: bool = Fa
             if not np.issubdtype(dtype, np.floating) and dtype.kind != "c":
                 raise TypeError(f"jacrev({_fname(f)}): output {i} has dtype {dtype}; only "
                                 "real floating outputs have a Jacobian.")
-            rows = []
-            for e in _basis(shape, dtype):
+
+            def grads_of(e: Any, i: int = i) -> list[Any]:
                 cts = [e if ii == i else _zeros_like(v) for ii, v in enumerate(out_values)]
-                grads = fn(_tree.unflatten(out_def, cts))
-                rows.append([leaf for g in grads for leaf in _tree.flatten(g)[0]])
-            per_output.append(rows)
+                return [leaf for g in fn(_tree.unflatten(out_def, cts))
+                        for leaf in _tree.flatten(g)[0]]
+
+            parts = [_vmap_quiet(grads_of, _basis_batch(shape, dtype, a, b))
+                     for a, b in _chunks(int(np.prod(shape)), chunk_size)]
+            per_output.append([_join_chunks([p[idx] for p in parts])
+                               for idx in range(len(parts[0]))])
         return _assemble(out_values, out_def, wrapped, argnums,
-                         lambda oi, idx: [r[idx] for r in per_output[oi]], leading_out=True)
+                         lambda oi, idx: per_output[oi][idx], leading_out=True)
 
     return jac_f
 
 
-jacobian = jacrev
+def jacobian(f: Callable, argnums: int | Sequence[int] = 0,
+             chunk_size: int | None = None) -> Callable:
+    """The Jacobian, in the mode the shapes call for (the lecture's rule): forward mode
+    (:func:`jacfwd`, one pass per input entry, batched) when there are at least as many
+    output entries as input entries, reverse mode (:func:`jacrev`, one pass per output
+    entry, batched) otherwise. Deciding needs the output's size: ``f`` is evaluated once
+    more, on plain values. Use ``jacfwd``/``jacrev`` to choose yourself.
+    """
+    fwd = jacfwd(f, argnums, chunk_size=chunk_size)
+    rev = jacrev(f, argnums, chunk_size=chunk_size)
+
+    @functools.wraps(f)
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums_tuple(argnums, len(args), _fname(f))
+        n_in = sum(int(np.size(leaf)) for a in nums for leaf in _tree.flatten(args[a])[0])
+        n_out = sum(int(np.size(leaf)) for leaf in _tree.flatten(f(*args, **kwargs))[0])
+        return (fwd if n_out >= n_in else rev)(*args, **kwargs)
+
+    return jac_f
 
 
 def _assemble(out_values: list, out_def: Any, wrapped: _Wrapped, argnums: Any,
               rows_for: Callable[[int, int], list], leading_out: bool) -> Any:
     """The Jacobian pytree: output structure outside, argument structure inside.
 
-    ``rows_for(oi, idx)`` lists the rows of the block for output leaf ``oi`` and input leaf
-    ``idx``: one per input entry (forward mode) or per output entry (reverse mode).
+    ``rows_for(oi, idx)`` is the block for output leaf ``oi`` and input leaf ``idx``, stacked
+    by input entry (forward mode) or by output entry (reverse mode).
     """
     results = []
     for oi, o in enumerate(out_values):
@@ -708,7 +748,125 @@ grad = _accept_argnum(grad)
 value_and_grad = _accept_argnum(value_and_grad)
 elementwise_grad = _accept_argnum(elementwise_grad)
 jacfwd = _accept_argnum(jacfwd)
-jacrev = jacobian = _accept_argnum(jacrev)
+jacrev = _accept_argnum(jacrev)
+jacobian = _accept_argnum(jacobian)
 hessian = _accept_argnum(hessian)
 
 _ = full_unwrap  # re-exported through chainrule for advanced use
+
+
+# ---- batching -----------------------------------------------------------------------------
+
+_UNMAPPED = object()  # None inside an in_axes pytree (a pytree flattens None away)
+
+
+def _mark_unmapped(spec: Any) -> Any:
+    if spec is None:
+        return _UNMAPPED
+    if isinstance(spec, dict):
+        return type(spec)((k, _mark_unmapped(v)) for k, v in spec.items())
+    if isinstance(spec, (list, tuple)) and not hasattr(spec, "_fields"):
+        return type(spec)(_mark_unmapped(v) for v in spec)
+    return spec
+
+
+def _leaf_axes(spec: Any, arg: Any, nleaves: int, where: str) -> list[Any]:
+    """One ``in_axes`` entry (an int, None, or a pytree like ``arg``) as one axis per leaf."""
+    if spec is None or isinstance(spec, int):
+        return [spec] * nleaves
+    axes = [None if a is _UNMAPPED else a for a in _tree.flatten(_mark_unmapped(spec))[0]]
+    if len(axes) != nleaves:
+        raise ValueError(f"{where}: in_axes {spec!r} does not match the argument's structure "
+                         f"({nleaves} arrays); give an int, None, or a pytree of ints/None "
+                         "with the argument's structure.")
+    return axes
+
+
+def _vmap_quiet(f: Callable, batch: np.ndarray) -> Any:
+    """``vmap(f)(batch)`` for the Jacobians' basis batches (no warnings: a primitive without
+    a batching rule is looped as the Jacobians always were)."""
+    trace = _batching.BatchTrace(batch.shape[0], warn=False)
+    _batching.batch_levels[0] += 1
+    try:
+        out = f(trace.leaf(batch))
+    finally:
+        _batching.batch_levels[0] -= 1
+        trace.__class__ = _batching.FinishedBatchTrace
+    leaves, td = _tree.flatten(out)
+    size = batch.shape[0]
+    return _tree.unflatten(td, [
+        leaf._value if isinstance(leaf, Tracer) and leaf._trace is trace
+        else ops.broadcast_to(leaf, (size,) + tuple(np.shape(leaf))) for leaf in leaves])
+
+
+def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0,
+         axis_size: int | None = None) -> Callable:
+    """``f`` mapped over an axis of its arguments, in one call: ``vmap(f)(xs)[i] = f(xs[i])``.
+
+    ``in_axes``: an int (the mapped axis of every argument), ``None`` (not mapped), or a
+    tuple with one entry per positional argument, each an int, None or a pytree of them
+    with that argument's structure (JAX's prefix convention). ``out_axes`` (an int, or one
+    per output leaf) says where the batch axis goes in the results. ``axis_size`` is needed
+    only when no argument is mapped. Each primitive is applied once to the whole batch by
+    its batching rule (a primitive without one is looped, with a warning).
+    Composes with the other transforms in any order: ``vmap(grad(f))`` gives per-example
+    gradients, ``grad(vmap(f))``, ``jacfwd(vmap(f))``.
+    """
+    fname = _fname(f)
+
+    @functools.wraps(f)
+    def mapped(*args: Any) -> Any:
+        where = f"vmap({fname})"
+        if isinstance(in_axes, (tuple, list)):
+            if len(in_axes) != len(args):
+                raise ValueError(f"{where}: in_axes has {len(in_axes)} entries for "
+                                 f"{len(args)} arguments; give one per positional argument.")
+            specs = list(in_axes)
+        else:
+            specs = [in_axes] * len(args)
+        flat = [_tree.flatten(a) for a in args]
+        axes = [_leaf_axes(s, a, len(lv), where) for s, a, (lv, _) in zip(specs, args, flat)]
+        size = axis_size
+        for (leaves, _), ax in zip(flat, axes):
+            for leaf, k in zip(leaves, ax):
+                if k is None:
+                    continue
+                n = np.shape(leaf)
+                if not n:
+                    raise ValueError(f"{where}: a 0-d argument cannot be mapped over axis {k}; "
+                                     "pass in_axes=None for it.")
+                if size is None:
+                    size = n[k]
+                elif n[k] != size:
+                    raise ValueError(f"{where}: mapped axes have different sizes ({size} and "
+                                     f"{n[k]}); every mapped argument needs the same length.")
+        if size is None:
+            raise ValueError(f"{where}: no argument is mapped (all in_axes are None); pass "
+                             "axis_size= to say how many copies to make.")
+        trace = _batching.BatchTrace(size)
+        _batching.batch_levels[0] += 1
+        try:
+            new_args = []
+            for (leaves, td), ax in zip(flat, axes):
+                new = [leaf if k is None else trace.leaf(ops.moveaxis(leaf, k, 0) if k else leaf)
+                       for leaf, k in zip(leaves, ax)]
+                new_args.append(_tree.unflatten(td, new))
+            out = f(*new_args)
+        finally:
+            _batching.batch_levels[0] -= 1
+            trace.__class__ = _batching.FinishedBatchTrace
+        leaves, td = _tree.flatten(out)
+        oax = out_axes if isinstance(out_axes, (tuple, list)) else [out_axes] * len(leaves)
+        if len(oax) != len(leaves):
+            raise ValueError(f"{where}: out_axes has {len(oax)} entries for {len(leaves)} "
+                             "outputs.")
+        results = []
+        for leaf, k in zip(leaves, oax):
+            if isinstance(leaf, Tracer) and leaf._trace is trace:
+                v = leaf._value
+            else:  # an output that does not depend on the mapped arguments
+                v = ops.broadcast_to(leaf, (size,) + tuple(np.shape(leaf)))
+            results.append(ops.moveaxis(v, 0, k) if k else v)
+        return _tree.unflatten(td, results)
+
+    return mapped

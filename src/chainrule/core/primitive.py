@@ -166,6 +166,33 @@ def escaped(kind: str) -> TypeError:
         "has_aux=True), or store chainrule.stop_gradient(x), which is a plain array.")
 
 
+# ---- batch levels (vmap) ------------------------------------------------------------------
+
+class BatchLevel:
+    """Base class of trace levels whose values carry a batch axis (``core.batching``)."""
+
+    __slots__ = ()
+
+
+batch_levels = [0]  # how many batch levels are open (0: the nondiff path is the plain one)
+
+
+def _strip_to_batch(x: Any) -> Any:
+    """``x`` with the differentiation levels above its outermost batch level removed."""
+    while isinstance(x, Tracer) and not isinstance(x._trace, BatchLevel):
+        x = x._value
+    return x
+
+
+def _has_batch_level(args: tuple) -> bool:
+    for a in args:
+        while isinstance(a, Tracer):
+            if isinstance(a._trace, BatchLevel):
+                return True
+            a = a._value
+    return False
+
+
 # ---- primitives ---------------------------------------------------------------------------
 
 _MAX_ARGS = 16
@@ -220,7 +247,7 @@ class Primitive:
     ``help()`` shows); :func:`document_primitives` fills it from a module's source.
     """
 
-    __slots__ = ("name", "impl", "vjps", "jvps", "nondiff", "__dict__")
+    __slots__ = ("name", "impl", "vjps", "jvps", "batch", "nondiff", "__dict__")
 
     def __init__(self, impl: Callable[..., Any], name: str | None = None,
                  nondiff: bool = False, doc: str | None = None):
@@ -228,6 +255,7 @@ class Primitive:
         self.name = name or getattr(impl, "__name__", "primitive")
         self.vjps: Any = None
         self.jvps: Any = None
+        self.batch: Any = None
         self.nondiff = nondiff
         self.__name__ = self.__qualname__ = self.name
         self.__doc__ = doc
@@ -272,6 +300,13 @@ class Primitive:
         return self.defjvp(*[None if r is None else _linear_jvp(self, i)
                              for i, r in enumerate(vjp_rules)])
 
+    def defbatch(self, rule: Callable[..., Any]) -> Primitive:
+        """Set the batching rule ``rule(vals, batched, **kw)`` used by ``vmap``: the result
+        for arguments whose ``batched[i]`` ones carry a leading batch axis, with the batch
+        axis first (see :mod:`chainrule.core.batching`)."""
+        self.batch = rule
+        return self
+
     def has_rule(self, mode: str, argnum: int) -> bool:
         """Can ``mode`` ("reverse" or "forward") differentiate argument ``argnum``?"""
         rules = self.vjps if mode == "reverse" else self.jvps
@@ -300,7 +335,14 @@ class Primitive:
         if top is None:
             out = self.impl(*args, **kwargs) if kwargs else self.impl(*args)
         elif self.nondiff:
-            out = self.impl(*[full_unwrap(a) for a in args], **kwargs)
+            if batch_levels[0] and _has_batch_level(args):
+                # under vmap the batch axis must survive: only differentiation levels go
+                if isinstance(top, BatchLevel):
+                    out = top.process(self, args, kwargs)
+                else:
+                    return self(*[_strip_to_batch(a) for a in args], **kwargs)
+            else:
+                out = self.impl(*[full_unwrap(a) for a in args], **kwargs)
         else:
             out = top.process(self, args, kwargs)
         # The observation point (explain, debug_nans): one test per call while unobserved.

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import numpy as cnp
+from ..core.batching import is_batched
 from ..transforms import stop_gradient
 from .module import Module
 
@@ -92,6 +93,15 @@ class BatchNorm(Module):
             if collector is not None:
                 return collector.handle(self, params, state, x, axes)
             return _normalise(x, state["mean"], state["var"], params, self.eps), state
+        if is_batched(x):
+            raise ValueError(
+                "BatchNorm(train=True) under vmap: training-mode batch norm couples the "
+                "examples of a batch (they share its mean and variance) and updates one set "
+                "of running statistics, while vmap runs the function once per mapped example, "
+                "so there is no batch to take statistics over and no single state to update. "
+                "For per-example gradients of a batch-norm model use train=False (running "
+                "statistics: examples are independent), or take the batch statistics outside "
+                "the mapped function.")
         if n < 2:
             raise ValueError(f"BatchNorm(train=True): a batch of {n} example has no variance; "
                              "use at least 2 examples per batch (or train=False).")
@@ -248,3 +258,4 @@ def dataset_statistics(module: Any, params: Any, state: Any, X: Any,
                 continue
         state = out_state
     return state
+

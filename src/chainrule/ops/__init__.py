@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..core import Primitive, broadcast_to, cast, sum_to
 from . import (
+    batching,  # noqa: E402, F401  (registers the vmap rules on the primitives)
     bessel,
     convolution,
     elementwise,

@@ -212,26 +212,6 @@ class Program:
             _check_guard(self, g, read(g.var))
         return _tree.unflatten(self.out_tree, [read(o) for o in self.outvars])
 
-    def grad_program(self, argnums: Any = 0) -> Program:
-        """The program of ``value_and_grad`` of this (scalar) program: forward and backward
-        pass as one straight-line program, each adjoint line from a primitive's VJP rule."""
-        from ..transforms import value_and_grad
-        from .trace import make_program
-        return make_program(value_and_grad(self, argnums))(*self.example)
-
-    def jvp_program(self) -> Program:
-        """The program of ``jvp`` of this program with tangents as extra inputs: the
-        primal and tangent lines side by side, each from a primitive's JVP rule."""
-        from ..transforms import jvp
-        from .trace import make_program
-        n = len(self.example)
-
-        def primal_and_tangent(*pt: Any) -> Any:
-            return jvp(self, tuple(pt[:n]), tuple(pt[n:]))
-
-        tangents = tuple(_tree.tree_map(np.ones_like, a) for a in self.example)
-        return make_program(primal_and_tangent)(*self.example, *tangents)
-
 
 def _guard_text(g: Guard) -> str:
     if g.kind == "bool":

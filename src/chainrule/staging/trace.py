@@ -482,3 +482,31 @@ def make_program(f: Callable, static_argnums: int | tuple = ()) -> Callable[...,
         return trace_program(f, args, static)
 
     return program_of
+
+
+# ---- derived programs: Program.grad_program / .jvp_program ---------------------------------
+# Defined here, where programs are made, and attached to Program (program.py cannot import
+# this module: the recording builds Programs).
+
+def grad_program(self: Program, argnums: Any = 0) -> Program:
+    """The program of ``value_and_grad`` of this (scalar) program: forward and backward
+    pass as one straight-line program, each adjoint line from a primitive's VJP rule."""
+    from ..transforms import value_and_grad
+    return make_program(value_and_grad(self, argnums))(*self.example)
+
+
+def jvp_program(self: Program) -> Program:
+    """The program of ``jvp`` of this program with tangents as extra inputs: the
+    primal and tangent lines side by side, each from a primitive's JVP rule."""
+    from ..transforms import jvp
+    n = len(self.example)
+
+    def primal_and_tangent(*pt: Any) -> Any:
+        return jvp(self, tuple(pt[:n]), tuple(pt[n:]))
+
+    tangents = tuple(_tree.tree_map(np.ones_like, a) for a in self.example)
+    return make_program(primal_and_tangent)(*self.example, *tangents)
+
+
+Program.grad_program = grad_program  # type: ignore[attr-defined]
+Program.jvp_program = jvp_program  # type: ignore[attr-defined]

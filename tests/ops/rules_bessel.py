@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from _harness.specs import D, Entry, spec, unary
+from _harness.specs import SPECIAL_REAL, D, Entry, real_only, spec, unary
 
 
 def _uniform(lo, hi):
@@ -59,3 +59,6 @@ RULES = {
                  + [spec("v=3,negative-x", 3.0, D((4,), _both_signs(0.3, 4.0)))],
                  static=(0,)),
 }
+
+for _entry in RULES.values():  # real arguments only, like the other special functions
+    real_only(_entry, SPECIAL_REAL)

@@ -7,7 +7,7 @@ SciPy: tests/scipy/test_special.py.
 
 from __future__ import annotations
 
-from _harness.specs import D, Entry, binary, spec, unary
+from _harness.specs import SPECIAL_REAL, D, Entry, binary, real_only, spec, unary
 
 
 def _uniform(lo, hi):
@@ -29,3 +29,6 @@ RULES = {
 }
 
 
+
+for _entry in RULES.values():  # real arguments only, like the other special functions
+    real_only(_entry, SPECIAL_REAL)

@@ -8,7 +8,7 @@ and continued fraction, direct and reflected fraction) are reached.
 
 from __future__ import annotations
 
-from _harness.specs import D, Entry, K, spec
+from _harness.specs import SPECIAL_REAL, D, Entry, K, real_only, spec
 
 
 def _uniform(lo, hi):
@@ -46,3 +46,6 @@ RULES = {
 }
 
 
+
+for _entry in RULES.values():  # real arguments only, like the other special functions
+    real_only(_entry, SPECIAL_REAL)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Tracer, broadcast_to, full_unwrap
+from ..core import Tracer, broadcast_to, full_unwrap, plain
 from ..ops import window as _window
 from ..ops.axes import along, axis_index, normalize_axis
 from ..ops.dtypes import convert
@@ -615,3 +615,25 @@ def trim_zeros(filt, trim="fb", axis=None):
         stop = list(nz.max(axis=0) + 1) if "b" in trim else [None] * v.ndim
     sl = tuple(slice(start[a], stop[a]) if a in axes else slice(None) for a in _range(v.ndim))
     return getitem(x, sl[0] if len(sl) == 1 else sl)
+
+
+# ---- shape queries: the traced value's own shape (logical under vmap, without its batch axis)
+
+@implements(np.shape)
+def shape_of(a):
+    """``np.shape``: a traced value's shape as the mapped function sees it."""
+    return tuple(a.shape) if isinstance(a, Tracer) else np.shape(plain(a))
+
+
+@implements(np.ndim)
+def ndim_of(a):
+    """``np.ndim``."""
+    return a.ndim if isinstance(a, Tracer) else np.ndim(plain(a))
+
+
+@implements(np.size)
+def size_of(a, axis=None):
+    """``np.size``."""
+    if isinstance(a, Tracer):
+        return a.size if axis is None else a.shape[axis]
+    return np.size(plain(a), axis)

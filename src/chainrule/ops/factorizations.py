@@ -227,12 +227,15 @@ def _expm_impl(a):
 def _frechet(a, e):
     """L(A, E), the Fréchet derivative of expm at A in direction E: the upper-right block of
     expm([[A, E], [0, A]])."""
-    av, ev = full_unwrap(a), full_unwrap(e)
-    shape = np.broadcast_shapes(av.shape, ev.shape)
+    # shapes and dtypes as the traced values report them (logical under vmap), never of
+    # the unwrapped arrays, which may carry a batch axis
+    sa, se = tuple(np.shape(a)), tuple(np.shape(e))
+    da, de = getattr(a, "dtype", np.result_type(a)), getattr(e, "dtype", np.result_type(e))
+    shape = np.broadcast_shapes(sa, se)
     n = shape[-1]
-    a = a if av.shape == shape else a + np.zeros(shape, av.dtype)
-    e = e if ev.shape == shape else e + np.zeros(shape, ev.dtype)
-    zero = np.zeros(shape, np.result_type(av, ev))
+    a = a if sa == shape else a + np.zeros(shape, da)
+    e = e if se == shape else e + np.zeros(shape, de)
+    zero = np.zeros(shape, np.result_type(da, de))
     top = concatenate_pieces(a, e, axis=-1)
     bottom = concatenate_pieces(zero, a, axis=-1)
     big = expm(concatenate_pieces(top, bottom, axis=-2))

@@ -319,7 +319,7 @@ def _jvp_rule(i, tangent, ans, y0, t, *args, **kw):
     elif i == 1:
         f = _rhs(kw["func"], kw["tfirst"])
         f0 = np.asarray(full_unwrap(f(_float_arr(y0v), _float_arr(tv)[0], *args)))
-        s0, t_dot = -f0 * full_unwrap(tangent)[0], tangent
+        s0, t_dot = -f0 * tangent[0], tangent  # tangent[0]: also right for a batched tangent
     else:
         s0, t_dot = zeros_y, zeros_t
         dots[i - 2] = tangent

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..core import Tracer
 from ..core import tree as _tree
-from .emit import Retrace, buffer_vars, emit
+from .emit import _Retrace, buffer_vars, emit
 from .optimize import PASSES, optimize
 from .program import Program
 from .trace import StagingError, staging_active, trace_program
@@ -138,7 +138,7 @@ class Compiled:
             for v in variants:
                 try:
                     out = v.run(*[leaves[i] for i in v.in_slots])
-                except Retrace as r:
+                except _Retrace as r:
                     failed = v.program.guards[r.index]
                     continue
                 self.stats["replays"] += 1
@@ -196,7 +196,7 @@ class Compiled:
             try:
                 v.run(*[leaves[i] for i in v.in_slots])
                 return v
-            except Retrace:
+            except _Retrace:
                 continue
         return self._trace(args, key, None)
 

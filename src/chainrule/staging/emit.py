@@ -5,7 +5,7 @@ Each equation becomes ``out = impl(in, ...)`` with the primitive's plain impleme
 (``np.sin``; ``a + b`` where the implementation is the ufunc ``np.add``). Small constants
 are written as literals; larger arrays and values with no literal form are names bound in
 the function's globals (``readable=True`` writes them out at the top instead, so the
-source stands alone). Guards become ``if`` tests that raise :class:`Retrace`.
+source stands alone). Guards become ``if`` tests that raise :class:`_Retrace`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import numpy as np
 
 from .program import Const, Program, Var
 
-__all__ = ["emit", "Retrace"]
+__all__ = ["emit", "_Retrace"]
 
 
-class Retrace(Exception):
+class _Retrace(Exception):
     """A guard of a compiled program failed: the Python code takes another path."""
 
     def __init__(self, index: int):
@@ -184,7 +184,7 @@ def emit(prog: Program, name: str = "compiled", readable: bool = False,
     output leaves. The variables in ``buffers`` are written with ``out=`` into arrays
     allocated once (see :func:`buffer_vars`): the function is then not re-entrant.
     """
-    glb: dict[str, Any] = {"np": np, "_Retrace": Retrace, "_array_equal": np.array_equal}
+    glb: dict[str, Any] = {"np": np, "_Retrace": _Retrace, "_array_equal": np.array_equal}
     taken = set(glb) | {name}
     names: dict[int, str] = {}
     pre: list[str] = []  # readable: constants written out before the function

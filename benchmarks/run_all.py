@@ -20,13 +20,14 @@ import time
 import bench_compile
 import bench_fluidsim
 import bench_iris_mlp
+import bench_jacobian
 import bench_landscape
 import bench_mlp784
 import bench_per_op
 
 BENCHMARKS = (("per_op", bench_per_op), ("iris_mlp", bench_iris_mlp), ("mlp784", bench_mlp784),
               ("landscape", bench_landscape), ("fluidsim", bench_fluidsim),
-              ("compile", bench_compile))
+              ("compile", bench_compile), ("jacobian", bench_jacobian))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ import functools
 import math
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -673,7 +673,11 @@ def stop_gradient(x: Any) -> Any:
     return _tree.tree_map(lambda v: _stop(v) if isinstance(v, Tracer) else v, x)
 
 
-def checkpoint(f: Callable) -> Callable:
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def checkpoint(f: Callable[_P, _T]) -> Callable[_P, _T]:
     """``f``, but its intermediate values are not kept for the backward pass.
 
     Reverse mode records one tape entry for the whole call and, during the backward pass,
@@ -683,7 +687,7 @@ def checkpoint(f: Callable) -> Callable:
     fname = _fname(f)
 
     @functools.wraps(f)
-    def checkpointed(*args: Any) -> Any:
+    def checkpointed(*args: Any) -> Any:  # typed as f: Callable[_P, _T]
         leaves, td = _tree.flatten(list(args))
         if not any(isinstance(x, Tracer) for x in leaves):
             return f(*args)
@@ -727,7 +731,7 @@ def checkpoint(f: Callable) -> Callable:
         p.jvps = ByArgnum(jvp_rule)
         return p(*leaves)
 
-    return checkpointed
+    return checkpointed  # type: ignore[return-value]  (functools.wraps keeps f's signature)
 
 
 def _accept_argnum(transform: Callable) -> Callable:

@@ -19,11 +19,12 @@ import numpy as np
 from ..core import broadcast_to
 from ..ops.axes import ndim, normalize_axis, shape
 from ..ops.elementwise import multiply
+from ..ops.linalg import as_row as _row
 from ..ops.linalg import einsum_explicit, matmul
+from ..ops.linalg import matvec_stacked as _mv
 from ..ops.reduce import sum  # noqa: A004 - NumPy's name
 from ..ops.shape import (
     concatenate_pieces,
-    expand_dims,
     moveaxis,
     reshape,
     squeeze,
@@ -39,18 +40,6 @@ def _mT(x):
     return swapaxes(x, -1, -2)
 
 
-def _row(v):
-    """A vector as a row, v[..., None, :] (so X * _row(v) scales the columns of X)."""
-    return expand_dims(v, -2)
-
-
-def _col(v):
-    return expand_dims(v, -1)
-
-
-def _mv(a, x):
-    """Stacked matrix times stacked vector: (A x)[..., i] = Σ_j A[..., i, j] x[..., j]."""
-    return squeeze(matmul(a, _col(x)), -1)
 
 
 

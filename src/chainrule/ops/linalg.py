@@ -558,10 +558,12 @@ qr_parts = _qr_parts
 svd_parts = _svd_parts
 real_of = _re
 abs_squared = _abs2
+as_row = _row
+matvec_stacked = _mv
 
 __all__ = ["matmul", "einsum_explicit", "inv", "solve", "det", "logabsdet", "pinv", "cholesky",
            "eig_packed",
            "qr_packed", "eigh_packed", "svd_packed", "symmetric_from", "qr_parts", "svd_parts",
-           "real_of", "abs_squared"]
+           "real_of", "abs_squared", "as_row", "matvec_stacked"]
 
 document_primitives(__name__)

@@ -786,21 +786,28 @@ def _leaf_axes(spec: Any, arg: Any, nleaves: int, where: str) -> list[Any]:
     return axes
 
 
-def _vmap_quiet(f: Callable, batch: np.ndarray) -> Any:
-    """``vmap(f)(batch)`` for the Jacobians' basis batches (no warnings: a primitive without
-    a batching rule is looped as the Jacobians always were)."""
-    trace = _batching.BatchTrace(batch.shape[0], warn=False)
+def _batched_call(f: Callable, size: int, make_args: Callable[[Any], tuple],
+                  warn: bool = True) -> tuple[list[Any], Any]:
+    """Run ``f(*make_args(trace))`` on a new batch level of ``size``; its output's leaves
+    with the batch axis first (an output that does not depend on the batch is broadcast)
+    and their tree."""
+    trace = _batching.BatchTrace(size, warn=warn)
     _batching.batch_levels[0] += 1
     try:
-        out = f(trace.leaf(batch))
+        out = f(*make_args(trace))
     finally:
         _batching.batch_levels[0] -= 1
         trace.__class__ = _batching.FinishedBatchTrace
     leaves, td = _tree.flatten(out)
-    size = batch.shape[0]
-    return _tree.unflatten(td, [
-        leaf._value if isinstance(leaf, Tracer) and leaf._trace is trace
-        else ops.broadcast_to(leaf, (size,) + tuple(np.shape(leaf))) for leaf in leaves])
+    return [leaf._value if isinstance(leaf, Tracer) and leaf._trace is trace
+            else ops.broadcast_to(leaf, (size,) + tuple(np.shape(leaf))) for leaf in leaves], td
+
+
+def _vmap_quiet(f: Callable, batch: np.ndarray) -> Any:
+    """``vmap(f)(batch)`` for the Jacobians' basis batches (no warnings: a primitive without
+    a batching rule is looped as the Jacobians always were)."""
+    leaves, td = _batched_call(f, batch.shape[0], lambda trace: (trace.leaf(batch),), warn=False)
+    return _tree.unflatten(td, leaves)
 
 
 def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0,
@@ -847,30 +854,17 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0,
         if size is None:
             raise ValueError(f"{where}: no argument is mapped (all in_axes are None); pass "
                              "axis_size= to say how many copies to make.")
-        trace = _batching.BatchTrace(size)
-        _batching.batch_levels[0] += 1
-        try:
-            new_args = []
-            for (leaves, td), ax in zip(flat, axes):
-                new = [leaf if k is None else trace.leaf(ops.moveaxis(leaf, k, 0) if k else leaf)
-                       for leaf, k in zip(leaves, ax)]
-                new_args.append(_tree.unflatten(td, new))
-            out = f(*new_args)
-        finally:
-            _batching.batch_levels[0] -= 1
-            trace.__class__ = _batching.FinishedBatchTrace
-        leaves, td = _tree.flatten(out)
+        def make_args(trace: Any) -> tuple:
+            return tuple(_tree.unflatten(td, [
+                leaf if k is None else trace.leaf(ops.moveaxis(leaf, k, 0) if k else leaf)
+                for leaf, k in zip(leaves, ax)]) for (leaves, td), ax in zip(flat, axes))
+
+        leaves, td = _batched_call(f, size, make_args)
         oax = out_axes if isinstance(out_axes, (tuple, list)) else [out_axes] * len(leaves)
         if len(oax) != len(leaves):
             raise ValueError(f"{where}: out_axes has {len(oax)} entries for {len(leaves)} "
                              "outputs.")
-        results = []
-        for leaf, k in zip(leaves, oax):
-            if isinstance(leaf, Tracer) and leaf._trace is trace:
-                v = leaf._value
-            else:  # an output that does not depend on the mapped arguments
-                v = ops.broadcast_to(leaf, (size,) + tuple(np.shape(leaf)))
-            results.append(ops.moveaxis(v, 0, k) if k else v)
+        results = [ops.moveaxis(v, 0, k) if k else v for v, k in zip(leaves, oax)]
         return _tree.unflatten(td, results)
 
     return mapped

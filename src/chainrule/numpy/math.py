@@ -25,6 +25,7 @@ import numpy as np
 from ..core import Tracer, broadcast_to, cast, full_unwrap
 from ..ops import elementwise as _ew
 from ..ops.axes import along, axis_index, normalize_axis
+from ..ops.dtypes import is_complex as _is_complex
 from ..ops.dtypes import to_dtype
 from ..ops.index import Distinct, getitem
 from ..ops.reduce import convolve_full, cumprod_, cumsum_, max, min, prod, sum  # noqa: A004
@@ -138,10 +139,6 @@ def modf(x):
     1 (``modf_fraction``), the integral part is piecewise constant (a plain array)."""
     return _ew.modf_fraction(x), _ew.trunc(x)
 
-
-def _is_complex(x):
-    dt = getattr(x, "dtype", None)
-    return isinstance(x, complex) if dt is None else dt.kind == "c"
 
 
 @implements(np.real)

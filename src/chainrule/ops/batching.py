@@ -26,18 +26,10 @@ from ..core.primitive import Primitive
 from ..core.unbroadcast import broadcast_to, cast, sum_to
 from . import elementwise as ew
 from . import index, linalg, reduce, shape, special
+from .axes import ndim as _ndim
+from .axes import shape as _shape
 
 __all__ = ["loop", "elementwise_rule", "logical_ndim"]
-
-
-def _ndim(v: Any) -> int:
-    n = getattr(v, "ndim", None)
-    return np.ndim(v) if n is None else n
-
-
-def _shape(v: Any) -> tuple[int, ...]:
-    s = getattr(v, "shape", None)
-    return np.shape(v) if s is None else tuple(s)
 
 
 def logical_ndim(v: Any, is_batched: bool) -> int:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..core import Tracer, cast, full_unwrap
 
-__all__ = ["convert", "real_floating", "to_dtype"]
+__all__ = ["convert", "real_floating", "to_dtype", "is_complex"]
 
 
 def convert(x: Any, dtype: Any, where: str, *, keep_derivative: bool = False) -> Any:
@@ -57,3 +57,9 @@ def real_floating(dtype: Any, where: str) -> np.dtype:
 def to_dtype(x: Any, dtype: Any) -> Any:
     """``x`` (plain or traced) as an array of ``dtype``, by the policy of :func:`convert`."""
     return convert(x, dtype, "conversion")
+
+
+def is_complex(x: Any) -> bool:
+    """Is ``x`` (an array, a traced value or a Python number) complex?"""
+    dt = getattr(x, "dtype", None)
+    return isinstance(x, complex) if dt is None else np.dtype(dt).kind == "c"

@@ -34,6 +34,7 @@ import math
 import numpy as np
 
 from ..core import Primitive, Tracer, document_primitives, full_unwrap
+from .dtypes import is_complex as _is_complex
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -79,10 +80,6 @@ reciprocal = Primitive(np.reciprocal, "reciprocal")
 """1/x: ȧ = -ȧ_x / x² = -ȧ_x ans²."""
 reciprocal.defdiagonal(lambda d, ans, x: -d * ans * ans)
 
-
-def _is_complex(x):
-    dt = getattr(x, "dtype", None)
-    return isinstance(x, complex) if dt is None else dt.kind == "c"
 
 
 def _log_base(x):

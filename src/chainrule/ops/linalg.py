@@ -39,6 +39,7 @@ import numpy as np
 
 from ..core import ByArgnum, Primitive, document_primitives
 from .axes import ndim, shape
+from .dtypes import is_complex as _is_complex
 from .elementwise import conjugate, imag_part, real_part, where
 from .reduce import sum  # noqa: A004 - NumPy's name
 from .shape import concatenate_pieces, expand_dims, squeeze, swapaxes
@@ -77,9 +78,6 @@ def _masked(x, kind):
 def _mT(x):
     return swapaxes(x, -1, -2)
 
-
-def _is_complex(x) -> bool:
-    return _dtype(x).kind == "c"
 
 
 def _conj(x):
